@@ -1,0 +1,194 @@
+"""quytrinh's own rules for a BPMN bundle, after the XSD and SpiffWorkflow have accepted it.
+
+Each rule refuses what would otherwise run wrongly or not at all, with the element id and line, so a
+designer can fix it in the modeler. The Vietnamese text of each code is in webapp/messages.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
+
+import jsonschema
+from lxml import etree
+
+from engine import scripting
+from engine.conventions import BPMN, HUMAN_TASKS, NS, element_info, lane_of_nodes, local, properties
+from engine.errors import Problem, ScriptError
+from workflows.functions import FUNCTIONS
+
+if TYPE_CHECKING:
+    from engine.spiff.parser import Bundle
+
+UNSUPPORTED = {
+    "complexGateway": "element.unsupported",
+    "compensateEventDefinition": "element.unsupported",
+    "transaction": "element.unsupported",
+}
+_SCRIPT_TAGS = {"script": "exec", "conditionExpression": "eval", "timeDuration": "eval", "timeDate": "eval",
+                "timeCycle": "eval", "loopCardinality": "eval", "completionCondition": "eval"}
+_SPIFF = "{%s}" % NS["spiffworkflow"]
+
+
+def check_bundle(bundle: "Bundle", documents: dict[str, etree._Element], *,
+                 known_roles: set[str] | None = None) -> list[Problem]:
+    problems: list[Problem] = []
+    for name, root in documents.items():
+        if not name.endswith(".bpmn") and local(root.tag) != "definitions":
+            continue
+        if name.endswith(".dmn"):
+            continue
+        for process in root.iter(f"{BPMN}process"):
+            problems.extend(_check_process(name, process, bundle, known_roles))
+    return problems
+
+
+def _check_process(file: str, process: etree._Element, bundle: "Bundle",
+                   known_roles: set[str] | None) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(node: etree._Element, code: str, **params) -> None:
+        owner = node
+        while owner is not None and not owner.get("id"):
+            owner = owner.getparent()
+        problems.append(Problem(file, node.sourceline or 0, owner.get("id", "") if owner is not None else "",
+                                code, params))
+
+    lanes = lane_of_nodes(process)
+    for node in process.iter():
+        if not isinstance(node.tag, str):
+            continue
+        tag = local(node.tag)
+        if tag in UNSUPPORTED:
+            add(node, UNSUPPORTED[tag], element_type=tag)
+        if tag == "task" and node.tag == f"{BPMN}task":
+            add(node, "task.untyped")
+        if tag == "sequenceFlow" and not node.get("id"):
+            problems.append(Problem(file, node.sourceline or 0, "", "flow.missing_id",
+                                    {"source": node.get("sourceRef", ""), "target": node.get("targetRef", "")}))
+        if tag == "dataStoreReference" and not node.get("dataStoreRef"):
+            add(node, "element.unsupported", element_type=tag)
+        if tag in HUMAN_TASKS:
+            problems.extend(_check_human_task(file, node, lanes.get(node.get("id", "")), bundle, known_roles))
+        if tag == "startEvent" and node.getparent() is process:
+            form = properties(node).get("formJsonSchemaFilename")
+            if form:
+                problems.extend(_check_form(file, node, form, bundle))
+        if tag == "exclusiveGateway" or tag == "inclusiveGateway":
+            problems.extend(_check_gateway(file, node, process))
+        if tag == "timerEventDefinition":
+            values = [c for c in node if local(c.tag) in ("timeDuration", "timeDate", "timeCycle")]
+            if not values or not any((c.text or "").strip() for c in values):
+                add(node, "timer.missing_value")
+        if tag in _SCRIPT_TAGS and (node.text or "").strip():
+            problems.extend(_check_script(file, node, _SCRIPT_TAGS[tag]))
+        if node.tag in (f"{_SPIFF}preScript", f"{_SPIFF}postScript") and (node.text or "").strip():
+            problems.extend(_check_script(file, node, "exec"))
+    return problems
+
+
+def _check_script(file: str, node: etree._Element, mode: str) -> list[Problem]:
+    try:
+        scripting.check_source(node.text, mode=mode, functions=FUNCTIONS)
+    except ScriptError as exc:
+        owner = node
+        while owner is not None and not owner.get("id"):
+            owner = owner.getparent()
+        # The script's own line counts from the element's first line.
+        line = (node.sourceline or 0) + max(int(exc.params.get("line") or 1) - 1, 0)
+        return [Problem(file, line, owner.get("id", "") if owner is not None else "", exc.code, dict(exc.params))]
+    return []
+
+
+def _check_human_task(file: str, node: etree._Element, lane: etree._Element | None, bundle: "Bundle",
+                      known_roles: set[str] | None) -> list[Problem]:
+    info = element_info(node, lane)
+    line, element = info.line, info.element_id
+    problems = []
+    if info.assignment_error:
+        problems.append(Problem(file, line, element, "assignment.invalid", {"value": info.assignment_error}))
+    elif info.assignment is None:
+        problems.append(Problem(file, line, element, "lane.missing_role", {"lane": info.lane or ""}))
+    elif info.assignment.role and known_roles is not None and info.assignment.role not in known_roles:
+        problems.append(Problem(file, line, element, "role.unknown", {"role": info.assignment.role}))
+    if not info.form:
+        problems.append(Problem(file, line, element, "task.missing_form", {}))
+    else:
+        problems.extend(_check_form(file, node, info.form, bundle))
+    if info.deadline and not scripting.ISO_LITERAL.match(info.deadline.strip()):
+        problems.append(Problem(file, line, element, "deadline.invalid", {"value": info.deadline}))
+    return problems
+
+
+def _check_form(file: str, node: etree._Element, form: str, bundle: "Bundle") -> list[Problem]:
+    line, element = node.sourceline or 0, node.get("id", "")
+    name = str(PurePosixPath(form))
+    if name not in bundle.files:
+        return [Problem(file, line, element, "form.missing_file", {"file": form})]
+    try:
+        schema = json.loads(bundle.files[name])
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except json.JSONDecodeError as exc:
+        return [Problem(name, exc.lineno, element, "form.invalid_json", {"detail": exc.msg})]
+    except jsonschema.SchemaError as exc:
+        return [Problem(name, 0, element, "form.invalid_schema", {"detail": exc.message[:200]})]
+    if schema.get("type") != "object":
+        return [Problem(name, 0, element, "form.not_object", {})]
+    return []
+
+
+def _check_gateway(file: str, gateway: etree._Element, process: etree._Element) -> list[Problem]:
+    gateway_id = gateway.get("id", "")
+    default = gateway.get("default")
+    outgoing = [f for f in process.iter(f"{BPMN}sequenceFlow") if f.get("sourceRef") == gateway_id]
+    if len(outgoing) < 2:
+        return []
+    problems = []
+    for flow in outgoing:
+        has_condition = flow.find(f"{BPMN}conditionExpression") is not None and \
+            (flow.find(f"{BPMN}conditionExpression").text or "").strip()
+        if not has_condition and flow.get("id") != default:
+            problems.append(Problem(file, flow.sourceline or 0, flow.get("id", ""), "gateway.unconditioned_flow",
+                                    {"gateway": gateway_id}))
+    return problems
+
+
+def process_meta(process: etree._Element, bundle: "Bundle", documents: dict[str, etree._Element]) -> dict:
+    """The per-process facts stored with a definition and used at run time."""
+    props = properties(process)
+    lanes = lane_of_nodes(process)
+    elements = {}
+    start_form = None
+    for node in process.iter():
+        if not isinstance(node.tag, str):
+            continue
+        tag = local(node.tag)
+        if tag in HUMAN_TASKS or tag in ("scriptTask", "serviceTask", "callActivity", "subProcess",
+                                         "businessRuleTask", "intermediateCatchEvent", "boundaryEvent",
+                                         "endEvent", "startEvent", "sendTask", "receiveTask"):
+            info = element_info(node, lanes.get(node.get("id", "")))
+            elements[info.element_id] = info.as_meta()
+            if tag == "startEvent" and node.getparent() is process:
+                start_form = properties(node).get("formJsonSchemaFilename")
+    key = process.get("id")
+    return {
+        "key": key,
+        "name": (process.get("name") or key).strip(),
+        "case_prefix": (props.get("casePrefix") or _default_prefix(key)).upper(),
+        "case_title": props.get("caseTitle"),
+        "start_form": start_form,
+        "classification": int(props.get("classification", "0") or 0),
+        "documentation": _documentation(process),
+        "elements": elements,
+    }
+
+
+def _default_prefix(key: str) -> str:
+    letters = "".join(part[:1] for part in key.replace("-", "_").split("_") if part)
+    return (letters if len(letters) >= 2 else key[:3]).upper()[:8]
+
+
+def _documentation(process: etree._Element) -> str:
+    doc = process.find(f"{BPMN}documentation")
+    return (doc.text or "").strip() if doc is not None else ""

@@ -1,0 +1,378 @@
+"""The restricted language of conditions, scripts and expressions in quytrinh's BPMN files.
+
+SpiffWorkflow hands every script and expression to ``eval``/``exec`` with all builtins
+(../shared/notes/spiffworkflow.md §3). quytrinh never does: expressions are evaluated by a
+``simpleeval`` evaluator and scripts by a small statement interpreter over Python's AST. Nothing
+here can import, reach a dunder attribute, open a file or call ``exec``: only the node types,
+functions and methods listed below exist. Every evaluation has a time budget and an allocation
+budget, so a loop or a huge string stops with :class:`ScriptLimitExceeded` instead of hanging the
+worker. Scripts run on a deep copy of the task data, so a failed script changes nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import math
+import operator as op
+import re
+import time
+from datetime import date, datetime
+from typing import Any, Callable
+
+import simpleeval
+from simpleeval import EvalWithCompoundTypes
+
+from engine.errors import ScriptError, ScriptLimitExceeded, ScriptNotAllowed
+
+MAX_SOURCE_CHARS = 20_000
+MAX_NODES = 200_000            # evaluated AST nodes per run
+MAX_ALLOCATION = 2_000_000     # characters / items produced per run (a rough memory budget)
+MAX_COLLECTION = 100_000       # length of one string, list or dict
+MAX_INT_BITS = 4_096
+MAX_RANGE = 10_000
+
+# Methods that read; expressions (conditions, timers, assignments) may use only these.
+_READ_METHODS: dict[type, set[str]] = {
+    str: {"lower", "upper", "strip", "lstrip", "rstrip", "startswith", "endswith", "split", "join",
+          "replace", "title", "capitalize", "isdigit", "isalpha", "isalnum", "count", "find", "casefold"},
+    dict: {"get", "keys", "values", "items"},
+    list: {"count", "index"},
+    tuple: {"count", "index"},
+    int: {"bit_length"},
+    float: {"is_integer"},
+}
+# Scripts may also change their own (copied) data.
+_WRITE_METHODS: dict[type, set[str]] = {
+    dict: {"update", "pop", "setdefault", "clear"},
+    list: {"append", "extend", "insert", "pop", "remove", "sort", "reverse", "clear"},
+}
+
+_FORMAT_SPEC = re.compile(r"^[<>^=]?[+\- ]?[,_]?\d{0,3}(\.\d{1,2})?[bdefgosx%]?$")
+
+ISO_LITERAL = re.compile(
+    r"^(R\d*/)?(P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
+    r"|\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)"
+    r"(/P.*)?$")
+
+
+def _limited_range(*args: int) -> range:
+    result = range(*args)
+    if len(result) > MAX_RANGE:
+        raise ScriptLimitExceeded("script.limit", limit="range", size=len(result))
+    return result
+
+
+def _safe_pow(a, b):
+    if isinstance(a, int) and isinstance(b, int) and b > 0 and abs(a) > 1:
+        if b * max(a.bit_length(), 1) > MAX_INT_BITS:
+            raise ScriptLimitExceeded("script.limit", limit="power")
+    return op.pow(a, b)
+
+
+def _safe_mult(a, b):
+    if isinstance(a, int) and isinstance(b, int):
+        if a.bit_length() + b.bit_length() > MAX_INT_BITS:
+            raise ScriptLimitExceeded("script.limit", limit="integer")
+    for seq, times in ((a, b), (b, a)):
+        if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
+            if len(seq) * times > MAX_COLLECTION:
+                raise ScriptLimitExceeded("script.limit", limit="length")
+    return op.mul(a, b)
+
+
+def _safe_lshift(a, b):
+    if isinstance(b, int) and b > MAX_INT_BITS:
+        raise ScriptLimitExceeded("script.limit", limit="integer")
+    return op.lshift(a, b)
+
+
+def _days_between(first: str, second: str) -> int:
+    """Whole days from ``first`` to ``second`` (ISO dates or date-times)."""
+    return (_as_date(second) - _as_date(first)).days
+
+
+def _age_in_years(birth: str, on: str) -> int:
+    born, day = _as_date(birth), _as_date(on)
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _as_date(value: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+BUILTIN_FUNCTIONS: dict[str, Callable] = {
+    "len": len, "min": min, "max": max, "sum": sum, "abs": abs, "round": round,
+    "int": int, "float": float, "str": str, "bool": bool, "sorted": sorted, "any": any, "all": all,
+    "list": list, "dict": dict, "set": set, "tuple": tuple, "range": _limited_range,
+    "enumerate": enumerate, "zip": zip, "ceil": math.ceil, "floor": math.floor,
+    "days_between": _days_between, "age_in_years": _age_in_years,
+}
+
+_OPERATORS = dict(simpleeval.DEFAULT_OPERATORS)
+_OPERATORS.update({ast.Pow: _safe_pow, ast.Mult: _safe_mult, ast.LShift: _safe_lshift})
+
+
+class _Budget:
+    def __init__(self, timeout_ms: int) -> None:
+        self.deadline = time.monotonic() + timeout_ms / 1000
+        self.nodes = 0
+        self.allocated = 0
+
+    def tick(self, nodes: int = 1) -> None:
+        self.nodes += nodes
+        if self.nodes > MAX_NODES:
+            raise ScriptLimitExceeded("script.limit", limit="steps")
+        if self.nodes % 64 == 0 and time.monotonic() > self.deadline:
+            raise ScriptLimitExceeded("script.limit", limit="time")
+
+    def account(self, value: Any) -> None:
+        if isinstance(value, (str, bytes, list, tuple, dict, set)):
+            size = len(value)
+            if size > MAX_COLLECTION:
+                raise ScriptLimitExceeded("script.limit", limit="length")
+            self.allocated += size
+            if self.allocated > MAX_ALLOCATION:
+                raise ScriptLimitExceeded("script.limit", limit="memory")
+
+
+class _Evaluator(EvalWithCompoundTypes):
+    """simpleeval with a whitelist of methods, a budget, and no format-string tricks."""
+
+    def __init__(self, names: dict, functions: dict[str, Callable], budget: _Budget, writable: bool) -> None:
+        allowed: dict[type, set[str]] = {t: set(m) for t, m in _READ_METHODS.items()}
+        if writable:
+            for t, methods in _WRITE_METHODS.items():
+                allowed.setdefault(t, set()).update(methods)
+        super().__init__(operators=dict(_OPERATORS), functions=dict(functions), names=names,
+                         allowed_attrs=allowed)
+        self.functions.update(list=list, tuple=tuple, dict=dict, set=set)
+        self.budget = budget
+        self.ATTR_INDEX_FALLBACK = False
+
+    def _eval(self, node):
+        self.budget.tick()
+        value = super()._eval(node)
+        self.budget.account(value)
+        return value
+
+    def _eval_formattedvalue(self, node):
+        if node.format_spec is not None:
+            spec = self._eval(node.format_spec)
+            if not _FORMAT_SPEC.match(str(spec)):
+                raise ScriptNotAllowed("script.not_allowed", construct="format", detail=str(spec)[:40])
+        return super()._eval_formattedvalue(node)
+
+    def _eval_name(self, node):
+        if node.id.startswith("_"):
+            raise ScriptNotAllowed("script.not_allowed", construct="name", detail=node.id)
+        return super()._eval_name(node)
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+_EXPRESSION_NODES = (
+    ast.Expression, ast.Expr, ast.Name, ast.Load, ast.Store, ast.Del, ast.Constant, ast.UnaryOp, ast.BinOp,
+    ast.BoolOp, ast.Compare, ast.IfExp, ast.Call, ast.keyword, ast.Subscript, ast.Slice, ast.Attribute,
+    ast.JoinedStr, ast.FormattedValue, ast.Dict, ast.List, ast.Tuple, ast.Set, ast.ListComp, ast.DictComp,
+    ast.GeneratorExp, ast.comprehension, ast.Starred, ast.operator, ast.unaryop, ast.boolop, ast.cmpop,
+    ast.expr_context,
+)
+_STATEMENT_NODES = (ast.Module, ast.Assign, ast.AugAssign, ast.If, ast.For, ast.While, ast.Pass, ast.Break,
+                    ast.Continue, ast.Delete)
+_ALL_METHODS = set().union(*_READ_METHODS.values(), *_WRITE_METHODS.values())
+
+
+def check_source(source: str, *, mode: str, functions: dict[str, Callable] | None = None) -> ast.AST:
+    """Parse a script (``mode='exec'``) or an expression (``mode='eval'``) and refuse what the
+    restricted language does not have. Used at deploy time (with the BPMN line) and before every run.
+
+    :raises ScriptNotAllowed: with ``construct`` naming what was refused and ``line`` in the source.
+    """
+    if not isinstance(source, str):
+        raise ScriptNotAllowed("script.not_allowed", construct="type", detail=type(source).__name__, line=0)
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ScriptLimitExceeded("script.limit", limit="source", size=len(source))
+    known = BUILTIN_FUNCTIONS if functions is None else {**BUILTIN_FUNCTIONS, **functions}
+    try:
+        tree = ast.parse(source.strip() if mode == "eval" else source, mode=mode)
+    except SyntaxError as exc:
+        raise ScriptError("script.syntax", detail=exc.msg, line=exc.lineno or 0) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise ScriptLimitExceeded("script.limit", limit="nesting") from None
+    allowed = _EXPRESSION_NODES + (_STATEMENT_NODES if mode == "exec" else ())
+    try:
+        nodes = list(ast.walk(tree))
+    except RecursionError:
+        raise ScriptLimitExceeded("script.limit", limit="nesting") from None
+    for node in nodes:
+        line = getattr(node, "lineno", 0)
+        if not isinstance(node, allowed):
+            raise ScriptNotAllowed("script.not_allowed", construct=type(node).__name__, line=line, detail="")
+        if isinstance(node, ast.Name) and node.id.startswith("_"):
+            raise ScriptNotAllowed("script.not_allowed", construct="name", detail=node.id, line=line)
+        if isinstance(node, ast.Attribute) and node.attr not in _ALL_METHODS:
+            raise ScriptNotAllowed("script.not_allowed", construct="attribute", detail=node.attr, line=line)
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name) and node.func.id not in known:
+                raise ScriptNotAllowed("script.not_allowed", construct="function", detail=node.func.id, line=line)
+            if not isinstance(node.func, (ast.Name, ast.Attribute)):
+                raise ScriptNotAllowed("script.not_allowed", construct="call", detail="", line=line)
+    return tree
+
+
+def evaluate(expression: str, data: dict, *, functions: dict[str, Callable] | None = None,
+             timeout_ms: int = 1000) -> Any:
+    """Evaluate one expression against task data, read-only. ISO 8601 literals (``P30D``,
+    ``2026-01-01T08:00:00Z``) are returned as strings, so timer values need no quotes."""
+    stripped = expression.strip() if isinstance(expression, str) else expression
+    if isinstance(stripped, str) and ISO_LITERAL.match(stripped):
+        return stripped
+    tree = check_source(expression, mode="eval", functions=functions)
+    evaluator = _Evaluator(data, {**BUILTIN_FUNCTIONS, **(functions or {})}, _Budget(timeout_ms), writable=False)
+    return _guarded(lambda: evaluator._eval(tree.body))
+
+
+def execute(script: str, data: dict, *, functions: dict[str, Callable] | None = None,
+            timeout_ms: int = 1000) -> dict:
+    """Run a script on a deep copy of ``data`` and return the new data; ``data`` is never touched."""
+    tree = check_source(script, mode="exec", functions=functions)
+    env = copy.deepcopy(data)
+    budget = _Budget(timeout_ms)
+    evaluator = _Evaluator(env, {**BUILTIN_FUNCTIONS, **(functions or {})}, budget, writable=True)
+    interpreter = _Interpreter(evaluator, env, budget)
+    _guarded(lambda: interpreter.block(tree.body))
+    for key in list(env):
+        if key.startswith("_"):
+            del env[key]
+    return env
+
+
+def _guarded(run: Callable[[], Any]) -> Any:
+    try:
+        return run()
+    except ScriptError:
+        raise
+    except simpleeval.NameNotDefined as exc:
+        raise ScriptError("script.name_undefined", name=exc.name) from None
+    except simpleeval.FunctionNotDefined as exc:
+        raise ScriptNotAllowed("script.not_allowed", construct="function", detail=str(exc.func_name)) from None
+    except (simpleeval.IterableTooLong, simpleeval.NumberTooHigh):
+        raise ScriptLimitExceeded("script.limit", limit="length") from None
+    except simpleeval.FeatureNotAvailable as exc:
+        raise ScriptNotAllowed("script.not_allowed", construct="feature", detail=str(exc)[:120]) from None
+    except RecursionError:
+        raise ScriptLimitExceeded("script.limit", limit="nesting") from None
+    except MemoryError:
+        raise ScriptLimitExceeded("script.limit", limit="memory") from None
+    except (_Break, _Continue):
+        raise ScriptNotAllowed("script.not_allowed", construct="break", detail="") from None
+    except Exception as exc:  # an ordinary runtime error of the designer's script: report it, plainly
+        raise ScriptError("script.failed", error=type(exc).__name__, detail=str(exc)[:200]) from None
+
+
+class _Interpreter:
+    """Executes the statements allowed by :func:`check_source`; expressions go to the evaluator."""
+
+    def __init__(self, evaluator: _Evaluator, env: dict, budget: _Budget) -> None:
+        self.ev = evaluator
+        self.env = env
+        self.budget = budget
+
+    def block(self, statements: list[ast.stmt]) -> None:
+        for statement in statements:
+            self.statement(statement)
+
+    def statement(self, node: ast.stmt) -> None:
+        self.budget.tick()
+        if isinstance(node, ast.Assign):
+            value = self.ev._eval(node.value)
+            for target in node.targets:
+                self.assign(target, value)
+        elif isinstance(node, ast.AugAssign):
+            current = self.ev._eval(_as_load(node.target))
+            self.assign(node.target, self.ev.operators[type(node.op)](current, self.ev._eval(node.value)))
+        elif isinstance(node, ast.If):
+            self.block(node.body if self.ev._eval(node.test) else node.orelse)
+        elif isinstance(node, ast.For):
+            self.loop(node)
+        elif isinstance(node, ast.While):
+            self.loop(node)
+        elif isinstance(node, ast.Expr):
+            self.ev._eval(node.value)
+        elif isinstance(node, ast.Delete):
+            for target in node.targets:
+                if not isinstance(target, ast.Name):
+                    raise ScriptNotAllowed("script.not_allowed", construct="del", detail="", line=node.lineno)
+                self.env.pop(target.id, None)
+        elif isinstance(node, ast.Break):
+            raise _Break()
+        elif isinstance(node, ast.Continue):
+            raise _Continue()
+        elif isinstance(node, ast.Pass):
+            pass
+        else:  # check_source already refused it; never trust a single gate
+            raise ScriptNotAllowed("script.not_allowed", construct=type(node).__name__, line=node.lineno)
+
+    def loop(self, node: ast.For | ast.While) -> None:
+        if isinstance(node, ast.For):
+            iterable = self.ev._eval(node.iter)
+            if not isinstance(iterable, (list, tuple, dict, str, range, set)) and not hasattr(iterable, "__next__"):
+                raise ScriptError("script.failed", error="TypeError", detail="not iterable")
+            items = iter(iterable)
+        broke = False
+        while True:
+            self.budget.tick()
+            if isinstance(node, ast.For):
+                try:
+                    self.assign(node.target, next(items))
+                except StopIteration:
+                    break
+            elif not self.ev._eval(node.test):
+                break
+            try:
+                self.block(node.body)
+            except _Break:
+                broke = True
+                break
+            except _Continue:
+                continue
+        if not broke:
+            self.block(node.orelse)
+
+    def assign(self, target: ast.expr, value: Any) -> None:
+        if isinstance(target, ast.Name):
+            if target.id.startswith("_") or target.id in self.ev.functions:
+                raise ScriptNotAllowed("script.not_allowed", construct="name", detail=target.id, line=target.lineno)
+            self.env[target.id] = value
+        elif isinstance(target, ast.Subscript):
+            container = self.ev._eval(target.value)
+            if not isinstance(container, (dict, list)):
+                raise ScriptNotAllowed("script.not_allowed", construct="subscript", detail=type(container).__name__,
+                                       line=target.lineno)
+            container[self.ev._eval(target.slice)] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            values = list(value)
+            if len(values) != len(target.elts):
+                raise ScriptError("script.failed", error="ValueError", detail="unpacking length")
+            for element, item in zip(target.elts, values):
+                self.assign(element, item)
+        else:
+            raise ScriptNotAllowed("script.not_allowed", construct="assignment", detail=type(target).__name__,
+                                   line=getattr(target, "lineno", 0))
+
+
+def _as_load(target: ast.expr) -> ast.expr:
+    clone = copy.copy(target)
+    clone.ctx = ast.Load()
+    return clone

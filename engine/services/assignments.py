@@ -1,0 +1,102 @@
+"""Who may work on a task, and who may see a case.
+
+A step is given either to a role held in a unit found relative to the case's unit (its own unit, its
+direct superior, the nearest unit of a level, or a fixed unit), or to the user named in the task's
+data (the applicant, each introducing member). docs/lanes.md has the convention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from engine.conventions import Assignment
+from engine.errors import AssignmentError, NotAllowed, NotFound, TaskClaimedByOther
+from engine.models import Case, Task, Unit, User
+from engine.services.organisation import ancestors
+from engine.uow import UnitOfWork
+from engine.views import Actor
+
+
+@dataclass(frozen=True)
+class Resolved:
+    role: str | None
+    unit_id: int | None
+    candidate_user_id: int | None
+
+
+def resolve(uow: UnitOfWork, assignment: Assignment | None, *, case_unit: Unit, task_data: dict,
+            element: str) -> Resolved:
+    """Turn a step's assignment into the role and unit (or the user) its task row will carry.
+
+    :raises AssignmentError: the unit or the user does not exist; the step is not started.
+    """
+    if assignment is None:
+        raise AssignmentError("assignment.missing", element=element)
+    if assignment.data_field:
+        username = task_data.get(assignment.data_field)
+        if not isinstance(username, str) or not username:
+            raise AssignmentError("assignment.no_user", element=element, field=assignment.data_field)
+        user_id = uow.session.scalar(select(User.id).where(User.username == username, User.active.is_(True)))
+        if user_id is None:
+            raise AssignmentError("assignment.unknown_user", element=element, field=assignment.data_field,
+                                  username=username)
+        return Resolved(role=None, unit_id=None, candidate_user_id=user_id)
+    unit = scope_unit(uow, case_unit, assignment.scope)
+    if unit is None:
+        raise AssignmentError("assignment.no_unit", element=element, scope=assignment.scope,
+                              unit=case_unit.code)
+    return Resolved(role=assignment.role, unit_id=unit.id, candidate_user_id=None)
+
+
+def scope_unit(uow: UnitOfWork, case_unit: Unit, scope: str) -> Unit | None:
+    if scope == "case":
+        return case_unit
+    if scope == "parent":
+        return case_unit.parent
+    if scope.startswith("level:"):
+        level = scope[len("level:"):]
+        return next((u for u in ancestors(case_unit) if u.level == level), None)
+    if scope.startswith("unit:"):
+        return uow.session.scalar(select(Unit).where(Unit.code == scope[len("unit:"):]))
+    return None
+
+
+def is_entitled(actor: Actor, task: Task) -> bool:
+    """The actor holds the task's role in the task's unit, or is the user the task names."""
+    if task.candidate_user_id is not None:
+        return task.candidate_user_id == actor.user_id
+    return task.role is not None and task.unit_id is not None and actor.holds(task.role, task.unit_id)
+
+
+def ensure_can_act(actor: Actor, task: Task, case: Case) -> None:
+    """:raises NotAllowed: not entitled or not cleared. :raises TaskClaimedByOther: claimed by someone else."""
+    if case.classification > actor.clearance:
+        raise NotAllowed("case.classified")
+    if not is_entitled(actor, task):
+        raise NotAllowed("task.not_entitled", task=task.id, role=task.role or "")
+    if task.assignee_id is not None and task.assignee_id != actor.user_id:
+        raise TaskClaimedByOther(task=task.id)
+
+
+def can_view_case(uow: UnitOfWork, actor: Actor, case: Case) -> bool:
+    """Clearance first; then the starter, anyone holding a role in the case's unit or above it, and
+    anyone who has or had a task of the case."""
+    if case.classification > actor.clearance:
+        return False
+    if actor.is_admin or case.started_by_id == actor.user_id:
+        return True
+    if {u.id for u in ancestors(case.unit)} & actor.unit_ids:
+        return True
+    involved = uow.session.scalar(select(Task.id).where(
+        Task.case_id == case.id,
+        (Task.candidate_user_id == actor.user_id) | (Task.assignee_id == actor.user_id)
+        | (Task.ended_by_id == actor.user_id)).limit(1))
+    return involved is not None
+
+
+def ensure_can_view(uow: UnitOfWork, actor: Actor, case: Case) -> None:
+    if not can_view_case(uow, actor, case):
+        # The same answer as for a case that does not exist: nothing leaks about classified cases.
+        raise NotFound("case.not_found", number=case.number)

@@ -1,0 +1,291 @@
+"""RuntimeService: open cases, deliver messages and signals, fire due timers, cancel, retry, repair."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from sqlalchemy import select
+
+from engine import forms
+from engine.errors import InvalidInput, NotAllowed, NotFound
+from engine.models import Case, Definition, Task, Unit, User
+from engine.services import assignments, history, organisation, steps
+from engine.services.definitions import latest_definition
+from engine.spiff import parser, runtime, serializer
+from engine.spiff.runtime import step_time
+from engine.uow import UnitOfWork
+from engine.views import Actor, CaseView, TaskView
+
+#: Fields the engine puts in every case's opening data; designers may rely on them in diagrams.
+SYSTEM_FIELDS = ("initiator", "case_number", "case_unit")
+
+
+def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data: dict | None = None,
+               classification: int | None = None, version: int | None = None) -> str:
+    """Open a case of the latest (or given) version of a process in a unit; returns its number.
+
+    Writes the case, its first tasks and a ``case.started`` event carrying the definition's hash and the
+    opening data. :raises InvalidFormData: the opening data does not match the start form.
+    """
+    data = {} if data is None else data
+    with uow:
+        definition = latest_definition(uow, key, version=version)
+        unit = organisation.unit_by_code(uow, unit_code)
+        meta = definition.meta
+        level = meta.get("classification", 0) if classification is None else classification
+        if not 0 <= level <= 3:
+            raise InvalidInput("case.invalid_classification", classification=level)
+        if level > actor.clearance:
+            raise NotAllowed("case.classified")
+        user_data = {k: v for k, v in data.items() if k not in SYSTEM_FIELDS}
+        start_schema = parser.form_schema(definition.files, meta.get("start_form"))
+        clean = forms.validate(start_schema, user_data) if start_schema is not None else copy.deepcopy(user_data)
+        number = steps.next_case_number(uow, meta["case_prefix"])
+        opening = {**clean, "initiator": actor.username, "case_number": number, "case_unit": unit.code}
+        case = Case(number=number, definition=definition, unit=unit, status="running", classification=level,
+                    title=_title(meta, opening, definition.name), data={}, state="", started_at=uow.now,
+                    started_by_id=actor.user_id, event_count=0, head_hash=history.journal.GENESIS)
+        uow.session.add(case)
+        uow.session.flush()
+        workflow = serializer.new_workflow(steps.process_of(case), uow.script_engine)
+        try:
+            with step_time(uow.now):
+                runtime.start(workflow, opening)
+        except runtime.StepFailed as failure:
+            raise steps.CaseFailed(**failure.as_dict()) from None
+        steps.finish(uow, case, workflow, event_type="case.started", actor=actor.username,
+                     data={"definition": definition.sha256, "key": definition.key, "version": definition.version,
+                           "unit": unit.code, "classification": level, "input": opening})
+        uow.commit()
+        return number
+
+
+def _title(meta: dict, data: dict, default: str) -> str:
+    template = meta.get("case_title")
+    if not template:
+        return default
+    # Plain {field} substitution: no attribute access, no format specs.
+    return re.sub(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", lambda m: str(data.get(m.group(1), "")), template)[:255]
+
+
+def send_message(uow: UnitOfWork, *, number: str, name: str, payload: dict, actor: Actor | None) -> None:
+    """Deliver a BPMN message to a case that waits for it."""
+    _external_step(uow, number, "message.received", actor, {"name": name, "payload": payload},
+                   lambda wf: runtime.send_message(wf, name, payload))
+
+
+def send_signal(uow: UnitOfWork, *, number: str, name: str, payload: dict | None, actor: Actor | None) -> None:
+    _external_step(uow, number, "signal.received", actor, {"name": name, "payload": payload or {}},
+                   lambda wf: runtime.send_signal(wf, name, payload or {}))
+
+
+def _external_step(uow: UnitOfWork, number: str, event_type: str, actor: Actor | None, data: dict, apply) -> None:
+    case_id = _case_id(uow, number)
+    username = actor.username if actor else None
+    action = {"type": event_type, "actor": username, **data}
+
+    def act():
+        with uow:
+            case = steps.lock_case(uow, case_id=case_id)
+            steps.ensure_running(case)
+            if actor is not None and not assignments.can_view_case(uow, actor, case):
+                raise NotFound("case.not_found", number=number)
+            workflow = steps.restore(uow, case)
+            with step_time(uow.now):
+                apply(workflow)
+            steps.finish(uow, case, workflow, event_type=event_type, actor=username, data=data)
+            uow.commit()
+
+    steps.run_step(uow, case_id=case_id, action=action, act=act)
+
+
+def due_timer_cases(uow: UnitOfWork, *, limit: int = 100) -> list[int]:
+    """Ids of running cases with a timer due now (several workers: PostgreSQL skips locked rows)."""
+    with uow:
+        query = (select(Case.id).where(Case.status == "running", Case.next_timer_due.is_not(None),
+                                       Case.next_timer_due <= uow.now)
+                 .order_by(Case.next_timer_due).limit(limit))
+        return list(uow.session.scalars(query).all())
+
+
+def fire_timers(uow: UnitOfWork, case_id: int) -> list[str]:
+    """Fire the due timers of one case in one step; returns the timer elements fired.
+
+    A timer is journaled as ``timer.fired`` in the same transaction that moves the case on, so a timer
+    that fell due while nothing ran fires exactly once, however many workers look at it.
+    """
+    fired: list[str] = []
+
+    def act():
+        with uow:
+            case = steps.lock_case(uow, case_id=case_id, skip_locked=True)
+            if case is None or case.status != "running" or case.next_timer_due is None \
+                    or case.next_timer_due > uow.now:
+                return  # another worker took it, or nothing is due any more
+            workflow = steps.restore(uow, case)
+            with step_time(uow.now):
+                fired.extend(runtime.fire_timers(workflow))
+            steps.finish(uow, case, workflow, event_type="timer.fired", actor=None, data={"timers": fired})
+            uow.commit()
+
+    steps.run_step(uow, case_id=case_id, action={"type": "timer.fired", "actor": None}, act=act)
+    return fired
+
+
+def run_due_timers(uow: UnitOfWork, *, limit: int = 100) -> int:
+    """One pass of the timer worker; returns how many cases had timers fired."""
+    count = 0
+    for case_id in due_timer_cases(uow, limit=limit):
+        try:
+            if fire_timers(uow, case_id):
+                count += 1
+        except steps.CaseFailed:
+            count += 1  # recorded on the case; the worker goes on with the others
+    return count
+
+
+def cancel_case(uow: UnitOfWork, *, number: str, actor: Actor, reason: str) -> None:
+    """Stop a running case for a stated reason; its open tasks are withdrawn."""
+    if not reason.strip():
+        raise InvalidInput("case.reason_required")
+    with uow:
+        case = steps.lock_case(uow, number=number)
+        assignments.ensure_can_view(uow, actor, case)
+        if not (actor.is_admin or case.started_by_id == actor.user_id):
+            raise NotAllowed("case.cancel_not_allowed")
+        if case.status not in ("running", "error"):
+            raise InvalidInput("case.not_running", number=number, status=case.status)
+        workflow = steps.restore(uow, case)
+        runtime.cancel(workflow)
+        case.status = "cancelled"
+        case.ended_at = uow.now
+        steps.finish(uow, case, workflow, event_type="case.cancelled", actor=actor.username, data={"reason": reason})
+        uow.commit()
+
+
+def correct_data(uow: UnitOfWork, *, number: str, actor: Actor, changes: dict, reason: str) -> None:
+    """An administrator's repair: overwrite data of a running or failed case, journaled with a reason."""
+    if not actor.is_admin:
+        raise NotAllowed("admin.required")
+    if not reason.strip():
+        raise InvalidInput("case.reason_required")
+    with uow:
+        case = steps.lock_case(uow, number=number)
+        if case.status not in ("running", "error"):
+            raise InvalidInput("case.not_running", number=number, status=case.status)
+        workflow = steps.restore(uow, case)
+        runtime.correct_data(workflow, changes)
+        steps.finish(uow, case, workflow, event_type="case.data_corrected", actor=actor.username,
+                     data={"changes": changes, "reason": reason})
+        uow.commit()
+
+
+def retry_case(uow: UnitOfWork, *, number: str, actor: Actor) -> None:
+    """Re-apply the action that failed (a completion, a timer, a message) on a case in ``error``."""
+    if not actor.is_admin:
+        raise NotAllowed("admin.required")
+    with uow:
+        case = steps.lock_case(uow, number=number)
+        if case.status != "error" or not case.error:
+            raise InvalidInput("case.not_failed", number=number)
+        action = dict(case.error["action"])
+        case.status = "running"
+        case.error = None
+        history.append(uow, case, "case.retried", actor=actor.username, data={"action": action})
+        uow.commit()
+    kind = action["type"]
+    if kind == "task.completed":
+        from engine.services.tasks import complete_task
+        original = organisation_actor(uow, action["actor"])
+        complete_task(uow, task_id=action["task"], actor=original, data=action["data"])
+    elif kind == "timer.fired":
+        fire_timers(uow, _case_id(uow, number))
+    elif kind in ("message.received", "signal.received"):
+        sender = organisation_actor(uow, action["actor"]) if action.get("actor") else None
+        send = send_message if kind == "message.received" else send_signal
+        send(uow, number=number, name=action["name"], payload=action["payload"], actor=sender)
+
+
+def organisation_actor(uow: UnitOfWork, username: str) -> Actor:
+    with uow.reader() as reader:
+        return organisation.actor_for(reader, username)
+
+
+def _case_id(uow: UnitOfWork, number: str) -> int:
+    with uow.reader() as reader:
+        case_id = reader.session.scalar(select(Case.id).where(Case.number == number))
+        if case_id is None:
+            raise NotFound("case.not_found", number=number)
+        return case_id
+
+
+# Reading -------------------------------------------------------------------------------------
+
+def load_visible_case(uow: UnitOfWork, actor: Actor, number: str) -> Case:
+    case = uow.session.scalars(select(Case).where(Case.number == number)).unique().first()
+    if case is None:
+        raise NotFound("case.not_found", number=number)
+    assignments.ensure_can_view(uow, actor, case)
+    return case
+
+
+def get_case(uow: UnitOfWork, *, number: str, actor: Actor | None = None, with_events: bool = True) -> CaseView:
+    """A case with its open tasks and journal; ``actor=None`` is the administrator's CLI view."""
+    with uow.reader() as reader:
+        if actor is None:
+            case = reader.session.scalars(select(Case).where(Case.number == number)).unique().first()
+            if case is None:
+                raise NotFound("case.not_found", number=number)
+        else:
+            case = load_visible_case(reader, actor, number)
+        from engine.services.tasks import task_views
+        open_tasks = task_views(reader, actor, [Task.case_id == case.id, Task.state == "ready"])
+        events = history.events_of(reader, case.id) if with_events else []
+        return case_view(case, open_tasks, events)
+
+
+def case_view(case: Case, open_tasks: list[TaskView], events) -> CaseView:
+    d = case.definition
+    return CaseView(number=case.number, title=case.title, process=d.key, process_name=d.name, version=d.version,
+                    definition_sha256=d.sha256, status=case.status, unit=case.unit.code, unit_name=case.unit.name,
+                    classification=case.classification, data=case.data, started_at=case.started_at,
+                    started_by=case.started_by.username if case.started_by else None, ended_at=case.ended_at,
+                    due_at=case.due_at, error=case.error, state_version=case.version,
+                    open_tasks=tuple(open_tasks), events=tuple(events))
+
+
+def list_cases(uow: UnitOfWork, *, actor: Actor, started_by_me: bool = False, status: str | None = None,
+               limit: int = 50, offset: int = 0) -> list[CaseView]:
+    """Cases the actor may see, newest first (clearance and unit scope applied in the query)."""
+    with uow.reader() as reader:
+        query = select(Case).join(Unit, Case.unit_id == Unit.id).where(Case.classification <= actor.clearance)
+        if started_by_me:
+            query = query.where(Case.started_by_id == actor.user_id)
+        elif not actor.is_admin:
+            visible_units = _units_below(reader, actor.unit_ids)
+            involved = select(Task.case_id).where((Task.candidate_user_id == actor.user_id)
+                                                  | (Task.assignee_id == actor.user_id)
+                                                  | (Task.ended_by_id == actor.user_id))
+            query = query.where(Case.unit_id.in_(visible_units) | (Case.started_by_id == actor.user_id)
+                                | Case.id.in_(involved))
+        if status:
+            query = query.where(Case.status == status)
+        rows = reader.session.scalars(query.order_by(Case.started_at.desc(), Case.id.desc())
+                                      .limit(limit).offset(offset)).unique().all()
+        return [case_view(c, [], []) for c in rows]
+
+
+def _units_below(uow: UnitOfWork, unit_ids: frozenset[int]) -> list[int]:
+    """The actor's units and every unit under them (the unit tree is small: walk it in memory)."""
+    children: dict[int | None, list[int]] = {}
+    for unit_id, parent_id in uow.session.execute(select(Unit.id, Unit.parent_id)).all():
+        children.setdefault(parent_id, []).append(unit_id)
+    result, stack = set(), list(unit_ids)
+    while stack:
+        unit_id = stack.pop()
+        if unit_id in result:
+            continue
+        result.add(unit_id)
+        stack.extend(children.get(unit_id, []))
+    return sorted(result)

@@ -1,0 +1,108 @@
+"""RepositoryService: validate and deploy BPMN bundles as immutable, hash-identified versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from engine.errors import DefinitionInvalid, NotFound
+from engine.models import Definition
+from engine.services import organisation
+from engine.spiff import parser
+from engine.uow import UnitOfWork
+from engine.views import DefinitionView
+
+
+@dataclass(frozen=True)
+class Deployed:
+    key: str
+    version: int
+    sha256: str
+    new: bool
+
+
+def validate_file(uow: UnitOfWork, path: str | Path) -> list[str]:
+    """Check a BPMN file (with its forms) without deploying it; returns the process keys it would deploy.
+
+    :raises DefinitionInvalid: every problem, with file, line and element id.
+    """
+    bundle = parser.bundle_from_path(path)
+    try:
+        with uow.reader() as reader:
+            roles = organisation.known_roles(reader)
+    except SQLAlchemyError:  # no database yet: check everything but the role names
+        roles = set()
+    return [p.key for p in parser.parse_bundle(bundle, known_roles=roles or None)]
+
+
+def deploy_file(uow: UnitOfWork, path: str | Path, *, deployed_by: str | None = None) -> list[Deployed]:
+    return deploy_bundle(uow, parser.bundle_from_path(path), deployed_by=deployed_by)
+
+
+def deploy_bundle(uow: UnitOfWork, bundle: parser.Bundle, *, deployed_by: str | None = None) -> list[Deployed]:
+    """Deploy every executable process of a bundle as a new version, unless the latest version of that
+    process already has the same files (then that version is returned). All or nothing.
+
+    :raises DefinitionInvalid: the bundle was refused; nothing was written.
+    """
+    sha256 = bundle.sha256
+    with uow:
+        roles = organisation.known_roles(uow)
+        processes = parser.parse_bundle(bundle, known_roles=roles or None)
+        results = []
+        for process in processes:
+            latest = _latest_row(uow, process.key)
+            if latest is not None and latest.sha256 == sha256:
+                results.append(Deployed(process.key, latest.version, sha256, new=False))
+                continue
+            version = (latest.version if latest else 0) + 1
+            uow.session.add(Definition(key=process.key, version=version, name=process.name, sha256=sha256,
+                                       files=dict(bundle.files), main_file=bundle.main, meta=process.meta,
+                                       deployed_at=uow.now, deployed_by=deployed_by))
+            results.append(Deployed(process.key, version, sha256, new=True))
+        uow.session.flush()
+        uow.commit()
+    return results
+
+
+def _latest_row(uow: UnitOfWork, key: str) -> Definition | None:
+    return uow.session.scalars(select(Definition).where(Definition.key == key)
+                               .order_by(Definition.version.desc()).limit(1)).first()
+
+
+def latest_definition(uow: UnitOfWork, key: str, *, version: int | None = None) -> Definition:
+    """The row of the latest (or the given) version of a process, within the caller's unit of work."""
+    query = select(Definition).where(Definition.key == key)
+    row = (uow.session.scalars(query.where(Definition.version == version)).first() if version is not None
+           else _latest_row(uow, key))
+    if row is None:
+        raise NotFound("definition.not_found", key=key, version=version or "")
+    return row
+
+
+def list_definitions(uow: UnitOfWork, *, latest_only: bool = False) -> list[DefinitionView]:
+    with uow.reader() as reader:
+        query = select(Definition).order_by(Definition.key, Definition.version)
+        if latest_only:
+            newest = select(Definition.key, func.max(Definition.version).label("v")).group_by(Definition.key).subquery()
+            query = query.join(newest, (Definition.key == newest.c.key) & (Definition.version == newest.c.v))
+        return [_view(d) for d in reader.session.scalars(query).all()]
+
+
+def get_definition(uow: UnitOfWork, key: str, version: int | None = None) -> tuple[DefinitionView, dict, dict]:
+    """A definition's view, its files and its metadata (for diagrams, forms and diffs)."""
+    with uow.reader() as reader:
+        row = latest_definition(reader, key, version=version)
+        return _view(row), dict(row.files), dict(row.meta)
+
+
+def _view(d: Definition) -> DefinitionView:
+    return DefinitionView(id=d.id, key=d.key, name=d.name, version=d.version, sha256=d.sha256,
+                          deployed_at=d.deployed_at, deployed_by=d.deployed_by)
+
+
+__all__ = ["Deployed", "DefinitionInvalid", "validate_file", "deploy_file", "deploy_bundle", "latest_definition",
+           "list_definitions", "get_definition"]

@@ -1,0 +1,165 @@
+"""The shared body of every step: lock, restore, act, then store state, tasks and journal together.
+
+ARCHITECTURE.md, "The flow of one step": load the case with a lock and a version check, re-attach the
+safe script engine, act, run the engine until it waits, save the state without its spec, update the
+task rows, append the journal event — all in the caller's unit of work, committed once or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.conventions import Assignment
+from engine.errors import CaseNotRunning, NotFound, QuytrinhError, StepConflict
+from engine.models import Case, CaseSequence, Task, Unit, User
+from engine.services import assignments, history
+from engine.spiff import parser, runtime, serializer
+from engine.spiff.runtime import StepFailed
+from engine.uow import UnitOfWork
+
+
+class CaseFailed(QuytrinhError):
+    """A script or expression failed during the step: nothing of the step was kept, the case is now in
+    ``error`` with the failed action recorded for a retry."""
+
+    code = "case.step_failed"
+
+
+def lock_case(uow: UnitOfWork, *, case_id: int | None = None, number: str | None = None,
+              skip_locked: bool = False) -> Case | None:
+    """Load a case for a step, locked against other steps until commit."""
+    query = select(Case)
+    query = query.where(Case.id == case_id) if case_id is not None else query.where(Case.number == number)
+    if uow.is_postgresql:
+        query = query.with_for_update(of=Case, skip_locked=skip_locked)
+    case = uow.session.scalars(query.execution_options(populate_existing=True)).unique().first()
+    if case is None and not skip_locked:
+        raise NotFound("case.not_found", number=number or str(case_id))
+    return case
+
+
+def ensure_running(case: Case) -> None:
+    if case.status != "running":
+        raise CaseNotRunning(number=case.number, status=case.status)
+
+
+def process_of(case: Case) -> parser.ParsedProcess:
+    d = case.definition
+    return parser.cached_process(d.sha256, d.key, d.files, d.main_file)
+
+
+def restore(uow: UnitOfWork, case: Case):
+    return serializer.restore(case.state, process_of(case), uow.script_engine)
+
+
+def finish(uow: UnitOfWork, case: Case, workflow, *, event_type: str, actor: str | None, data: dict,
+           signature: bytes | None = None):
+    """Store what a step did: state, data snapshot, timers, status, task rows and the journal event."""
+    runtime.compact(workflow)
+    case.state = serializer.dump(workflow)
+    case.data = runtime.current_data(workflow)
+    case.next_timer_due = runtime.next_timer_due(workflow)
+    if runtime.is_completed(workflow) and case.status == "running":
+        case.status = "completed"
+        case.ended_at = uow.now
+    opened = sync_tasks(uow, case, workflow)
+    event = history.append(uow, case, event_type, actor=actor, data={**data, "opened": opened},
+                           state=runtime.fingerprint(workflow), signature=signature)
+    try:
+        uow.session.flush()
+    except StaleDataError as exc:
+        raise StepConflict(number=case.number) from exc
+    return event
+
+
+def sync_tasks(uow: UnitOfWork, case: Case, workflow) -> list[dict]:
+    """Make the task rows of the case match SpiffWorkflow's READY human tasks; returns the new ones."""
+    ready = runtime.ready_human_tasks(workflow)
+    ready_ids = {t.id for t in ready}
+    open_rows = {r.id: r for r in uow.session.scalars(
+        select(Task).where(Task.case_id == case.id, Task.state == "ready")).all()}
+    for row_id, row in open_rows.items():
+        if row_id not in ready_ids:
+            row.state = "cancelled"
+            row.ended_at = uow.now
+    elements = case.definition.meta["elements"]
+    opened = []
+    for task in ready:
+        if task.id in open_rows:
+            continue
+        meta = elements.get(task.element, {})
+        resolved = assignments.resolve(uow, Assignment.from_dict(meta.get("assignment")), case_unit=case.unit,
+                                       task_data=task.data, element=task.element)
+        row = Task(id=task.id, case_id=case.id, element=task.element, title=meta.get("title") or task.element,
+                   role=resolved.role, unit_id=resolved.unit_id, candidate_user_id=resolved.candidate_user_id,
+                   assignee_id=None, state="ready", created_at=uow.now,
+                   due_at=due_from(meta.get("deadline"), uow.now))
+        uow.session.add(row)
+        opened.append({"task": task.id, "element": task.element, "instance": task.instance,
+                       "role": resolved.role, "unit": _unit_code(uow, resolved.unit_id),
+                       "user": _username(uow, resolved.candidate_user_id)})
+    return opened
+
+
+_DAYS = re.compile(r"^P(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?)?$")
+
+
+def due_from(deadline: str | None, start: datetime) -> datetime | None:
+    """Due date of a task from its ``deadline`` property (calendar duration such as ``P30D``)."""
+    if not deadline:
+        return None
+    match = _DAYS.match(deadline.strip())
+    if not match:
+        return None
+    parts = {k: int(v) for k, v in match.groupdict().items() if v}
+    return start + timedelta(weeks=parts.get("w", 0), days=parts.get("d", 0), hours=parts.get("h", 0),
+                             minutes=parts.get("m", 0))
+
+
+def _unit_code(uow: UnitOfWork, unit_id: int | None) -> str | None:
+    return None if unit_id is None else uow.session.get(Unit, unit_id).code
+
+
+def _username(uow: UnitOfWork, user_id: int | None) -> str | None:
+    return None if user_id is None else uow.session.get(User, user_id).username
+
+
+def next_case_number(uow: UnitOfWork, prefix: str) -> str:
+    """``PREFIX-YEAR-NNNNNN`` from a per prefix and year counter, locked for the transaction."""
+    year = uow.now.year
+    insert = pg_insert if uow.is_postgresql else sqlite_insert
+    uow.session.execute(insert(CaseSequence).values(prefix=prefix, year=year, last_value=0)
+                        .on_conflict_do_nothing(index_elements=["prefix", "year"]))
+    query = select(CaseSequence).where(CaseSequence.prefix == prefix, CaseSequence.year == year)
+    if uow.is_postgresql:
+        query = query.with_for_update()
+    sequence = uow.session.scalars(query.execution_options(populate_existing=True)).one()
+    sequence.last_value += 1
+    return f"{prefix}-{year}-{sequence.last_value:06d}"
+
+
+def run_step(uow: UnitOfWork, *, case_id: int, action: dict, act: Callable[[], object]):
+    """Run ``act`` (which opens and commits ``uow`` itself); if the engine fails inside it, record the
+    failure in a transaction of its own and raise :class:`CaseFailed`."""
+    try:
+        return act()
+    except StepFailed as failure:
+        record_failure(uow, case_id=case_id, action=action, failure=failure)
+        raise CaseFailed(**failure.as_dict()) from None
+
+
+def record_failure(uow: UnitOfWork, *, case_id: int, action: dict, failure: StepFailed) -> None:
+    with uow:
+        case = lock_case(uow, case_id=case_id)
+        error = {**failure.as_dict(), "action": action}
+        case.status = "error"
+        case.error = error
+        history.append(uow, case, "case.failed", actor=action.get("actor"), data=error)
+        uow.commit()

@@ -1,0 +1,227 @@
+"""TaskService: the inbox, claiming, releasing, delegating and completing human tasks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import aliased
+
+from engine import forms
+from engine.errors import InvalidInput, NotAllowed, NotFound, StepConflict, TaskAlreadyCompleted
+from engine.models import Case, Definition, Task, Unit, User
+from engine.services import assignments, history, organisation, steps
+from engine.spiff import parser, runtime
+from engine.spiff.runtime import step_time
+from engine.uow import UnitOfWork
+from engine.views import Actor, TaskView
+
+SORTS = {"created": Task.created_at, "due": Task.due_at, "case": Case.number}
+DUE_SOON = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    items: list[TaskView]
+    total: int
+    page: int
+    per_page: int
+
+
+def list_tasks(uow: UnitOfWork, *, actor: Actor, view: str = "all", process: str | None = None,
+               unit: str | None = None, due: str | None = None, sort: str = "created", descending: bool = False,
+               page: int = 1, per_page: int = 50) -> TaskPage:
+    """The open tasks an actor may act on, one indexed query for the page and one for the count.
+
+    ``view``: ``all`` (mine and my units'), ``claimed`` (claimed by me), ``units`` (my roles' tasks).
+    ``due``: ``soon`` (within three days) or ``overdue``.
+    """
+    if view not in ("all", "claimed", "units") or sort not in SORTS or (due not in (None, "", "soon", "overdue")):
+        raise InvalidInput("inbox.invalid_filter")
+    page, per_page = max(page, 1), min(max(per_page, 1), 200)
+    with uow.reader() as reader:
+        conditions = [Task.state == "ready", Case.classification <= actor.clearance, _entitled(actor, view)]
+        if process:
+            conditions.append(Definition.key == process)
+        if unit:
+            conditions.append(Task.unit_id == organisation.unit_by_code(reader, unit).id)
+        if due == "overdue":
+            conditions.append(Task.due_at < reader.now)
+        elif due == "soon":
+            conditions.append(and_(Task.due_at >= reader.now, Task.due_at < reader.now + DUE_SOON))
+        order = SORTS[sort].desc() if descending else SORTS[sort].asc()
+        items = task_views(reader, actor, conditions, order=[order, Task.id], limit=per_page,
+                           offset=(page - 1) * per_page)
+        total = reader.session.scalar(select(func.count()).select_from(Task).join(Case, Task.case_id == Case.id)
+                                      .join(Definition, Case.definition_id == Definition.id).where(*conditions))
+        return TaskPage(items=items, total=total or 0, page=page, per_page=per_page)
+
+
+def _entitled(actor: Actor, view: str):
+    roles = [and_(Task.role == r.role, Task.unit_id == r.unit_id) for r in actor.roles]
+    mine = or_(Task.candidate_user_id == actor.user_id, Task.assignee_id == actor.user_id)
+    if view == "claimed":
+        return Task.assignee_id == actor.user_id
+    if view == "units":
+        return or_(*roles) if roles else false()
+    return or_(mine, *roles)
+
+
+def list_open_tasks(uow: UnitOfWork) -> list[TaskView]:
+    """Every open task (administrators and tooling)."""
+    with uow.reader() as reader:
+        return task_views(reader, None, [Task.state == "ready"], order=[Task.created_at, Task.id])
+
+
+def task_views(uow: UnitOfWork, actor: Actor | None, conditions: list, *, order=None, limit=None,
+               offset=None) -> list[TaskView]:
+    """Tasks with their case, process, unit and people in one query (no query per row)."""
+    assignee, candidate, starter = aliased(User), aliased(User), aliased(User)
+    query = (select(Task, Case.number, Case.title, Case.classification, Case.version, Definition.key, Definition.name,
+                    Unit.code, Unit.name, assignee.username, candidate.username, starter.username)
+             .join(Case, Task.case_id == Case.id)
+             .join(Definition, Case.definition_id == Definition.id)
+             .outerjoin(Unit, Task.unit_id == Unit.id)
+             .outerjoin(assignee, Task.assignee_id == assignee.id)
+             .outerjoin(candidate, Task.candidate_user_id == candidate.id)
+             .outerjoin(starter, Case.started_by_id == starter.id)
+             .where(*conditions))
+    if order is not None:
+        query = query.order_by(*order)
+    if limit is not None:
+        query = query.limit(limit).offset(offset or 0)
+    views = []
+    for row in uow.session.execute(query).all():
+        task = row[0]
+        entitled = actor is not None and assignments.is_entitled(actor, task) and row.classification <= actor.clearance
+        free_or_mine = task.assignee_id is None or (actor is not None and task.assignee_id == actor.user_id)
+        views.append(TaskView(
+            id=task.id, case=row.number, case_title=row.title, process=row.key, process_name=row.name,
+            element=task.element, title=task.title, role=task.role, unit=row[7], unit_name=row[8],
+            assignee=row[9], candidate=row[10], state=task.state, created_at=task.created_at, due_at=task.due_at,
+            classification=row.classification, applicant=row[11], case_version=row.version,
+            can_claim=entitled and task.state == "ready" and task.assignee_id is None,
+            can_complete=entitled and task.state == "ready" and free_or_mine))
+    return views
+
+
+def get_task(uow: UnitOfWork, *, task_id: str, actor: Actor | None) -> TaskView:
+    """One task with its form, flags and instructions; visible to those entitled to it or to its case."""
+    with uow.reader() as reader:
+        task = reader.session.get(Task, str(task_id))
+        if task is None:
+            raise NotFound("task.not_found", task=str(task_id))
+        case = reader.session.scalars(select(Case).where(Case.id == task.case_id)).unique().one()
+        if actor is not None and not assignments.is_entitled(actor, task):
+            assignments.ensure_can_view(reader, actor, case)
+        if actor is not None and case.classification > actor.clearance:
+            raise NotFound("task.not_found", task=str(task_id))
+        view = task_views(reader, actor, [Task.id == task.id])[0]
+        meta = case.definition.meta["elements"].get(task.element, {})
+        form = parser.form_schema(case.definition.files, meta.get("form"))
+        return TaskView(**{**view.__dict__, "form": form, "signature_required": bool(meta.get("signature_required")),
+                           "decisions": tuple(meta.get("decisions") or ()),
+                           "instructions": meta.get("instructions") or ""})
+
+
+def claim_task(uow: UnitOfWork, *, task_id: str, actor: Actor) -> TaskView:
+    """Take a task so nobody else can complete it; journaled as ``task.claimed``."""
+    with uow:
+        task, case = _lock_task(uow, task_id)
+        assignments.ensure_can_act(actor, task, case)
+        if task.assignee_id == actor.user_id:
+            raise InvalidInput("task.already_yours", task=task.id)
+        task.assignee_id = actor.user_id
+        history.append(uow, case, "task.claimed", actor=actor.username, data={"task": task.id, "element": task.element})
+        uow.commit()
+    return get_task(uow, task_id=task_id, actor=actor)
+
+
+def release_task(uow: UnitOfWork, *, task_id: str, actor: Actor) -> TaskView:
+    """Give a claimed task back to everyone holding its role."""
+    with uow:
+        task, case = _lock_task(uow, task_id)
+        if task.assignee_id != actor.user_id and not actor.is_admin:
+            raise NotAllowed("task.not_claimed_by_you", task=task.id)
+        task.assignee_id = None
+        history.append(uow, case, "task.released", actor=actor.username, data={"task": task.id, "element": task.element})
+        uow.commit()
+    return get_task(uow, task_id=task_id, actor=actor)
+
+
+def delegate_task(uow: UnitOfWork, *, task_id: str, actor: Actor, to_username: str) -> TaskView:
+    """Hand a task to a colleague who holds the same role in the same unit."""
+    with uow:
+        task, case = _lock_task(uow, task_id)
+        assignments.ensure_can_act(actor, task, case)
+        colleague = organisation.actor_for(uow, to_username)
+        if not assignments.is_entitled(colleague, task) or case.classification > colleague.clearance:
+            raise InvalidInput("task.delegate_not_entitled", username=to_username)
+        task.assignee_id = colleague.user_id
+        history.append(uow, case, "task.delegated", actor=actor.username,
+                       data={"task": task.id, "element": task.element, "to": to_username})
+        uow.commit()
+    return get_task(uow, task_id=task_id, actor=actor)
+
+
+def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
+                  expected_version: int | None = None, signature: bytes | None = None) -> str:
+    """Complete a task with form data and move the case on; returns the case number.
+
+    One transaction: the case is locked, the data checked against the step's schema, the task completed
+    in SpiffWorkflow, the engine run until it waits, and state, task rows and a ``task.completed`` event
+    written together. Completing a task one has not claimed claims it on the way.
+
+    :raises InvalidFormData: every wrong field; nothing changed.
+    :raises TaskAlreadyCompleted: someone completed it first (a double submit, a second clerk).
+    :raises TaskClaimedByOther / NotAllowed: not this actor's task.
+    :raises StepConflict: the case changed since ``expected_version`` was read.
+    :raises CaseFailed: a script failed; the case is now in ``error`` and the input kept for a retry.
+    """
+    with uow.reader() as reader:
+        row = reader.session.get(Task, str(task_id))
+        if row is None:
+            raise NotFound("task.not_found", task=str(task_id))
+        case_id = row.case_id
+    action = {"type": "task.completed", "actor": actor.username, "task": str(task_id), "data": data}
+
+    def act() -> str:
+        with uow:
+            task, case = _lock_task(uow, task_id)
+            if expected_version is not None and case.version != expected_version:
+                raise StepConflict(number=case.number)
+            assignments.ensure_can_act(actor, task, case)
+            meta = case.definition.meta["elements"].get(task.element, {})
+            clean = forms.validate(parser.form_schema(case.definition.files, meta.get("form")), data)
+            workflow = steps.restore(uow, case)
+            with step_time(uow.now):
+                done = runtime.complete(workflow, task.id, clean, into=meta.get("output_variable"))
+            task.state = "completed"
+            task.assignee_id = actor.user_id
+            task.ended_at = uow.now
+            task.ended_by_id = actor.user_id
+            steps.finish(uow, case, workflow, event_type="task.completed", actor=actor.username, signature=signature,
+                         data={"task": task.id, "element": task.element, "instance": done.instance,
+                               "role": task.role, "unit": _unit_code(uow, task.unit_id), "input": clean})
+            uow.commit()
+            return case.number
+
+    return steps.run_step(uow, case_id=case_id, action=action, act=act)
+
+
+def _lock_task(uow: UnitOfWork, task_id: str) -> tuple[Task, Case]:
+    """Lock the task's case first (one writer per case), then read the task as it is now."""
+    row = uow.session.get(Task, str(task_id))
+    if row is None:
+        raise NotFound("task.not_found", task=str(task_id))
+    case = steps.lock_case(uow, case_id=row.case_id)
+    uow.session.refresh(row)
+    if row.state != "ready":
+        raise TaskAlreadyCompleted(task=row.id, state=row.state)
+    steps.ensure_running(case)
+    return row, case
+
+
+def _unit_code(uow: UnitOfWork, unit_id: int | None) -> str | None:
+    return None if unit_id is None else uow.session.get(Unit, unit_id).code

@@ -1,0 +1,1 @@
+"""The only package that imports SpiffWorkflow: parser, safe script engine, serializer, runtime."""

@@ -1,0 +1,223 @@
+"""Read, check and parse a BPMN bundle (a BPMN file and the forms, DMN and called processes it needs).
+
+Checks run in three passes, each reported with file, line and element id: the XML and the BPMN 2.0
+XSD; SpiffWorkflow's own parse; quytrinh's rules (engine/lint.py). Parsed specs are cached in
+memory by the bundle's sha256, so nothing is parsed per request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
+
+from engine import lint
+from engine.conventions import BPMN, NS, properties
+from engine.errors import DefinitionInvalid, Problem
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The files of one deployment; ``main`` is the BPMN file the designer chose."""
+
+    main: str
+    files: dict[str, str]
+
+    @property
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        for name in sorted(self.files):
+            digest.update(name.encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(self.files[name].encode("utf-8")).digest())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class ParsedProcess:
+    key: str
+    name: str
+    spec: object
+    subprocess_specs: dict
+    meta: dict
+
+
+def bundle_from_path(path: str | Path) -> Bundle:
+    """Collect a BPMN file with the forms it names, the DMN files beside it and the BPMN files that
+    define the processes it calls. Missing referenced files are left for validation to report."""
+    path = Path(path)
+    folder = path.parent
+    files: dict[str, str] = {path.name: path.read_text(encoding="utf-8")}
+    try:
+        root = etree.fromstring(files[path.name].encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return Bundle(main=path.name, files=files)
+    for name in _referenced_files(root):
+        candidate = folder / name
+        if candidate.is_file() and _inside(folder, candidate):
+            files[str(PurePosixPath(name))] = candidate.read_text(encoding="utf-8")
+    for dmn in sorted(folder.glob("*.dmn")):
+        files[dmn.name] = dmn.read_text(encoding="utf-8")
+    called = {node.get("calledElement") for node in root.iter(f"{BPMN}callActivity")} - {None}
+    defined = {p.get("id") for p in root.iter(f"{BPMN}process")}
+    for other in sorted(folder.glob("*.bpmn")):
+        if other == path or not (called - defined):
+            continue
+        text = other.read_text(encoding="utf-8")
+        try:
+            ids = {p.get("id") for p in etree.fromstring(text.encode("utf-8")).iter(f"{BPMN}process")}
+        except etree.XMLSyntaxError:
+            continue
+        if ids & (called - defined):
+            files[other.name] = text
+            defined |= ids
+    return Bundle(main=path.name, files=files)
+
+
+def _referenced_files(root: etree._Element) -> list[str]:
+    names = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        props = properties(element)
+        for key in ("formJsonSchemaFilename", "formUiSchemaFilename"):
+            if props.get(key):
+                names.append(props[key])
+    return sorted(set(names))
+
+
+def _inside(folder: Path, candidate: Path) -> bool:
+    try:
+        candidate.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def parse_bundle(bundle: Bundle, *, known_roles: set[str] | None = None) -> list[ParsedProcess]:
+    """Check every pass and parse every executable process of the bundle.
+
+    :raises DefinitionInvalid: with every problem found (nothing is partially accepted).
+    """
+    problems: list[Problem] = []
+    documents: dict[str, etree._Element] = {}
+    for name, text in bundle.files.items():
+        if name.endswith((".bpmn", ".dmn", ".xml")):
+            try:
+                documents[name] = etree.fromstring(text.encode("utf-8"))
+            except etree.XMLSyntaxError as exc:
+                line = exc.lineno or (exc.position[0] if exc.position else 0)
+                problems.append(Problem(name, line, "", "xml.syntax", {"detail": str(exc.msg)}))
+    if problems:
+        raise DefinitionInvalid(problems)
+    main = documents.get(bundle.main)
+    if main is None or etree.QName(main).localname != "definitions":
+        raise DefinitionInvalid([Problem(bundle.main, 1, "", "bpmn.not_definitions", {})])
+
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    for name, root in documents.items():
+        try:
+            if name.endswith(".dmn"):
+                parser.add_dmn_xml(root, filename=name)
+            else:
+                parser.add_bpmn_xml(root, filename=name)
+        except ValidationException as exc:
+            problems.append(_problem_of(exc, name))
+        except Exception as exc:  # SpiffWorkflow raises plain exceptions for some malformed files
+            problems.append(Problem(name, 0, "", "bpmn.parse", {"detail": f"{type(exc).__name__}: {exc}"[:300]}))
+    if problems:
+        raise DefinitionInvalid(problems)
+
+    main_processes = [p for p in main.iter(f"{BPMN}process")]
+    executable = [p for p in main_processes if p.get("isExecutable", "false").lower() == "true"]
+    if not executable:
+        line = main_processes[0].sourceline if main_processes else 1
+        element = main_processes[0].get("id", "") if main_processes else ""
+        raise DefinitionInvalid([Problem(bundle.main, line, element, "process.not_executable", {})])
+
+    problems.extend(lint.check_bundle(bundle, documents, known_roles=known_roles))
+    parsed: list[ParsedProcess] = []
+    for process in executable:
+        key = process.get("id")
+        try:
+            spec = parser.get_spec(key)
+            subprocess_specs = parser.get_subprocess_specs(key)
+        except ValidationException as exc:
+            problems.append(_problem_of(exc, bundle.main))
+            continue
+        except Exception as exc:
+            problems.append(Problem(bundle.main, process.sourceline or 0, key, "bpmn.parse",
+                                    {"detail": f"{type(exc).__name__}: {exc}"[:300]}))
+            continue
+        for each in [spec, *subprocess_specs.values()]:
+            _connect_multi_instance_merges(each)
+        parsed.append(ParsedProcess(key=key, name=(process.get("name") or key).strip(), spec=spec,
+                                    subprocess_specs=subprocess_specs,
+                                    meta=lint.process_meta(process, bundle, documents)))
+    if problems:
+        raise DefinitionInvalid(sorted(problems, key=lambda p: (p.file, p.line, p.element)))
+    return parsed
+
+
+def _connect_multi_instance_merges(spec) -> None:
+    """Connect each multi-instance task to its instances' completion at parse time.
+
+    SpiffWorkflow 3.2.0 connects ``merge_child`` only when it creates an instance, on the (shared) task
+    spec: a workflow restored in a fresh process never merges the instances it created before it was
+    saved, and the multi-instance task waits forever. Found driving P1's introducers from the CLI.
+    """
+    for task_spec in spec.task_specs.values():
+        child_name = getattr(task_spec, "task_spec", None)
+        merge = getattr(task_spec, "merge_child", None)
+        if isinstance(child_name, str) and merge is not None and child_name in spec.task_specs:
+            event = spec.task_specs[child_name].completed_event
+            if not event.is_connected(merge):
+                event.connect(merge)
+
+
+def _problem_of(exc: ValidationException, default_file: str) -> Problem:
+    line = exc.line_number if isinstance(exc.line_number, int) else 0
+    message = str(exc.args[0]) if exc.args else str(exc)
+    return Problem(exc.file_name or default_file, line, exc.id or "", "bpmn.invalid", {"detail": message[:300]})
+
+
+# The cache of parsed specs -------------------------------------------------------------------
+
+_CACHE: "OrderedDict[tuple[str, str], ParsedProcess]" = OrderedDict()
+_CACHE_SIZE = 256
+_CACHE_LOCK = threading.Lock()
+
+
+def cached_process(sha256: str, key: str, files: dict[str, str], main: str) -> ParsedProcess:
+    """The parsed process of a deployed definition; parsed once per process and bundle hash."""
+    with _CACHE_LOCK:
+        hit = _CACHE.get((sha256, key))
+        if hit is not None:
+            _CACHE.move_to_end((sha256, key))
+            return hit
+    bundle = Bundle(main=main, files=dict(files))
+    if bundle.sha256 != sha256:  # the stored files no longer match their recorded hash
+        raise DefinitionInvalid([Problem(main, 0, key, "definition.hash_mismatch",
+                                         {"expected": sha256, "actual": bundle.sha256})])
+    for process in parse_bundle(bundle):
+        with _CACHE_LOCK:
+            _CACHE[(sha256, process.key)] = process
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    with _CACHE_LOCK:
+        return _CACHE[(sha256, key)]
+
+
+def form_schema(files: dict[str, str], name: str | None) -> dict | None:
+    if not name:
+        return None
+    return json.loads(files[str(PurePosixPath(name))])
+
+
+__all__ = ["Bundle", "ParsedProcess", "bundle_from_path", "parse_bundle", "cached_process", "form_schema", "NS"]

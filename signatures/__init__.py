@@ -1,0 +1,1 @@
+"""Keys, the internal certificate authority, signing and verifying (signatures issue). No Flask here."""

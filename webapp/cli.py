@@ -1,0 +1,493 @@
+"""``quytrinh``: the command line over the engine services (the contract in README.md, "CLI").
+
+Each command reads its arguments, calls one engine service and prints a short result or JSON. Errors
+go to stderr in Vietnamese with a non-zero exit code: 1 for a refused request, 2 for a usage error or
+an unexpected failure (whose traceback goes to the log file, never to the terminal).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+import traceback
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from engine.errors import DefinitionInvalid, QuytrinhError
+from engine.settings import Settings
+from webapp import messages
+
+log = logging.getLogger("quytrinh.cli")
+
+
+class Context:
+    """Settings and units of work, created on first use so ``--help`` needs no database."""
+
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._uow = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = Settings.from_env()
+        return self._settings
+
+    @property
+    def uow(self):
+        if self._uow is None:
+            from engine.uow import UnitOfWork
+            self._uow = UnitOfWork(self.settings)
+        return self._uow
+
+    def actor(self, username: str):
+        from engine.services import organisation
+        with self.uow.reader() as reader:
+            return organisation.actor_for(reader, username)
+
+
+pass_context = click.make_pass_decorator(Context, ensure=True)
+
+
+def _echo_json(value) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _parse_json(text: str | None, option: str) -> dict:
+    if text is None:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise click.UsageError(f"{option} không phải JSON hợp lệ: {exc.msg} (vị trí {exc.pos}).") from None
+    if not isinstance(value, dict):
+        raise click.UsageError(f"{option} phải là một đối tượng JSON, ví dụ '{{\"truong\": \"gia tri\"}}'.")
+    return value
+
+
+class QuytrinhGroup(click.Group):
+    """Turns every error into a Vietnamese line on stderr; never shows a traceback."""
+
+    def main(self, *args, **kwargs):
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+            return result if isinstance(result, int) else 0
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            click.echo("Đã hủy.", err=True)
+            sys.exit(1)
+        except click.UsageError as exc:
+            click.echo(f"Sai cú pháp lệnh: {exc.format_message()}", err=True)
+            if exc.ctx is not None:
+                click.echo(f"Xem hướng dẫn: {exc.ctx.command_path} --help", err=True)
+            sys.exit(2)
+        except click.ClickException as exc:
+            click.echo(f"Lỗi: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except QuytrinhError as exc:
+            click.echo(f"Lỗi: {messages.message(exc)}", err=True)
+            for line in messages.details(exc):
+                click.echo(f"  {line}", err=True)
+            sys.exit(1)
+        except SystemExit:
+            raise
+        except BaseException as exc:  # the last line of defence: a short line here, the traceback in the log
+            where = _log_unexpected()
+            click.echo(f"Lỗi hệ thống không mong đợi ({type(exc).__name__}: {str(exc)[:200]}). "
+                       f"Chi tiết đã ghi vào {where}.", err=True)
+            sys.exit(2)
+
+
+def _log_unexpected() -> str:
+    path = Path(Settings.from_env().data_dir) / "quytrinh-errors.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(time.strftime("%Y-%m-%dT%H:%M:%S ") + traceback.format_exc() + "\n")
+    except OSError:
+        return "nhật ký hệ thống"
+    return str(path)
+
+
+@click.group(cls=QuytrinhGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """quytrinh: quy trình thủ tục hành chính của Đảng trên môi trường điện tử."""
+
+
+# db -------------------------------------------------------------------------------------------
+
+@main.group()
+def db() -> None:
+    """Cơ sở dữ liệu (migrations)."""
+
+
+@db.command("upgrade")
+@pass_context
+def db_upgrade(ctx: Context) -> None:
+    """Apply every migration (creates the database on first use)."""
+    from engine import migrate
+    migrate.upgrade(ctx.settings)
+    click.echo("Cơ sở dữ liệu đã được cập nhật.")
+
+
+@db.command("check")
+@pass_context
+def db_check(ctx: Context) -> None:
+    """Fail when the models and the migrations disagree."""
+    from engine import migrate
+    migrate.check(ctx.settings)
+    click.echo("Lược đồ cơ sở dữ liệu khớp với mô hình.")
+
+
+# demo -----------------------------------------------------------------------------------------
+
+@main.group()
+def demo() -> None:
+    """Dữ liệu trình diễn."""
+
+
+@demo.command("load")
+@pass_context
+def demo_load(ctx: Context) -> None:
+    """Load the demo organisation and users; deploy every file under bpmn/."""
+    from engine import demo as demo_data
+    deployed = demo_data.load(ctx.uow, password=ctx.settings.demo_password)
+    for item in deployed:
+        click.echo(f"{item.key} {item.version} {item.sha256}")
+    click.echo(f"Đã nạp dữ liệu trình diễn ({len(demo_data.USERS)} người dùng, {len(deployed)} quy trình).")
+
+
+# definitions ----------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--as", "username", default=None, help="Who deploys (recorded with the version).")
+@pass_context
+def deploy(ctx: Context, files: tuple[str, ...], username: str | None) -> None:
+    """Deploy BPMN files; prints one line per process: KEY VERSION SHA256."""
+    from engine.services import definitions
+    for path in files:
+        try:
+            for item in definitions.deploy_file(ctx.uow, path, deployed_by=username):
+                click.echo(f"{item.key} {item.version} {item.sha256}")
+        except DefinitionInvalid as exc:
+            _print_problems(path, exc)
+            raise click.exceptions.Exit(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@pass_context
+def validate(ctx: Context, files: tuple[str, ...]) -> None:
+    """Check BPMN files; exit 1 with one line per problem: FILE:LINE: ELEMENT_ID: message."""
+    from engine.services import definitions
+    failed = False
+    for path in files:
+        try:
+            definitions.validate_file(ctx.uow, path)
+        except DefinitionInvalid as exc:
+            _print_problems(path, exc)
+            failed = True
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+def _print_problems(path: str, exc: DefinitionInvalid) -> None:
+    folder = Path(path).parent
+    for problem in exc.problems:
+        name = Path(path) if problem.file == Path(path).name else folder / problem.file
+        click.echo(f"{name}:{problem.line}: {problem.element or '-'}: {messages.problem_message(problem)}")
+
+
+@main.group()
+def process() -> None:
+    """Quy trình đã triển khai."""
+
+
+@process.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_context
+def process_list(ctx: Context, as_json: bool) -> None:
+    """Every deployed version of every process."""
+    from engine.services import definitions
+    rows = definitions.list_definitions(ctx.uow)
+    if as_json:
+        _echo_json([d.as_json() for d in rows])
+    else:
+        for d in rows:
+            click.echo(f"{d.key} {d.version} {d.sha256} {d.name}")
+
+
+# organisation ---------------------------------------------------------------------------------
+
+@main.group()
+def user() -> None:
+    """Người dùng."""
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def user_list(ctx: Context, as_json: bool) -> None:
+    """Users with the roles they hold now."""
+    from engine.services import organisation
+    with ctx.uow.reader() as reader:
+        users = organisation.list_users(reader)
+    if as_json:
+        _echo_json([u.as_json() for u in users])
+    else:
+        for u in users:
+            roles = ", ".join(f"{r['role']}@{r['unit']}" for r in u.roles)
+            click.echo(f"{u.username}\t{u.name}\t{roles}")
+
+
+# cases ----------------------------------------------------------------------------------------
+
+@main.group()
+def case() -> None:
+    """Hồ sơ."""
+
+
+@case.command("start")
+@click.argument("key")
+@click.option("--unit", "unit_code", required=True, help="Code of the unit that owns the case.")
+@click.option("--as", "username", required=True)
+@click.option("--data", "data", default=None, help="Opening data as a JSON object.")
+@click.option("--classification", type=click.IntRange(0, 3), default=None, help="0 thường … 3 tuyệt mật.")
+@pass_context
+def case_start(ctx: Context, key: str, unit_code: str, username: str, data: str | None,
+               classification: int | None) -> None:
+    """Open a case; prints its number."""
+    from engine.services import cases
+    number = cases.start_case(ctx.uow, key=key, unit_code=unit_code, actor=ctx.actor(username),
+                              data=_parse_json(data, "--data"), classification=classification)
+    click.echo(number)
+
+
+@case.command("show")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--as", "username", default=None, help="See the case as this user would (default: administrator view).")
+@pass_context
+def case_show(ctx: Context, number: str, as_json: bool, username: str | None) -> None:
+    """A case with its data, open tasks and journal."""
+    from engine.services import cases
+    view = cases.get_case(ctx.uow, number=number, actor=ctx.actor(username) if username else None)
+    if as_json:
+        _echo_json(view.as_json())
+        return
+    click.echo(f"{view.number} [{view.status}] {view.title} — {view.process_name} v{view.version} — {view.unit_name}")
+    for task in view.open_tasks:
+        click.echo(f"  đang chờ: {task.title} ({task.role or task.candidate}@{task.unit or '-'}) {task.id}")
+    for event in view.events:
+        click.echo(f"  #{event.seq} {event.at:%d/%m/%Y %H:%M} {messages.EVENT_VI.get(event.type, event.type)}"
+                   f" {event.actor or ''}")
+
+
+@case.command("cancel")
+@click.argument("number")
+@click.option("--as", "username", required=True)
+@click.option("--reason", required=True)
+@pass_context
+def case_cancel(ctx: Context, number: str, username: str, reason: str) -> None:
+    """Cancel a case with a reason."""
+    from engine.services import cases
+    cases.cancel_case(ctx.uow, number=number, actor=ctx.actor(username), reason=reason)
+    click.echo(f"Đã hủy hồ sơ {number}.")
+
+
+@case.command("retry")
+@click.argument("number")
+@click.option("--as", "username", required=True)
+@pass_context
+def case_retry(ctx: Context, number: str, username: str) -> None:
+    """Re-apply the failed action of a case in error (administrators)."""
+    from engine.services import cases
+    cases.retry_case(ctx.uow, number=number, actor=ctx.actor(username))
+    click.echo(f"Đã chạy lại hồ sơ {number}.")
+
+
+@case.command("correct")
+@click.argument("number")
+@click.option("--as", "username", required=True)
+@click.option("--data", "data", required=True, help="Keys to overwrite, as JSON.")
+@click.option("--reason", required=True)
+@pass_context
+def case_correct(ctx: Context, number: str, username: str, data: str, reason: str) -> None:
+    """Correct data of a running or failed case (administrators; journaled)."""
+    from engine.services import cases
+    cases.correct_data(ctx.uow, number=number, actor=ctx.actor(username), changes=_parse_json(data, "--data"),
+                       reason=reason)
+    click.echo(f"Đã sửa dữ liệu hồ sơ {number}.")
+
+
+@case.command("message")
+@click.argument("number")
+@click.argument("name")
+@click.option("--payload", default=None, help="Message payload as JSON.")
+@click.option("--as", "username", default=None)
+@pass_context
+def case_message(ctx: Context, number: str, name: str, payload: str | None, username: str | None) -> None:
+    """Deliver a BPMN message to a case."""
+    from engine.services import cases
+    cases.send_message(ctx.uow, number=number, name=name, payload=_parse_json(payload, "--payload"),
+                       actor=ctx.actor(username) if username else None)
+    click.echo(f"Đã gửi thông điệp «{name}» tới hồ sơ {number}.")
+
+
+# tasks ----------------------------------------------------------------------------------------
+
+@main.group()
+def task() -> None:
+    """Nhiệm vụ."""
+
+
+@task.command("list")
+@click.option("--as", "username", default=None)
+@click.option("--all", "all_tasks", is_flag=True, help="Every open task (administrators and tooling).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def task_list(ctx: Context, username: str | None, all_tasks: bool, as_json: bool) -> None:
+    """Open tasks of a user (or every open task with --all)."""
+    from engine.services import tasks
+    if all_tasks == bool(username):
+        raise click.UsageError("cần đúng một trong hai tùy chọn --as USERNAME hoặc --all.")
+    if all_tasks:
+        items = tasks.list_open_tasks(ctx.uow)
+    else:
+        actor, items, page = ctx.actor(username), [], 1
+        while True:
+            result = tasks.list_tasks(ctx.uow, actor=actor, page=page, per_page=200)
+            items.extend(result.items)
+            if page * result.per_page >= result.total:
+                break
+            page += 1
+    if as_json:
+        _echo_json([t.as_json() for t in items])
+    else:
+        for t in items:
+            click.echo(f"{t.id}\t{t.case}\t{t.title}\t{t.role or t.candidate}@{t.unit or '-'}\t{t.assignee or ''}")
+
+
+@task.command("show")
+@click.argument("task_id")
+@click.option("--as", "username", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_context
+def task_show(ctx: Context, task_id: str, username: str, as_json: bool) -> None:
+    """One task with its form (JSON Schema) and whether it needs a signature."""
+    from engine.services import tasks
+    view = tasks.get_task(ctx.uow, task_id=task_id, actor=ctx.actor(username))
+    if as_json:
+        _echo_json(view.as_json(detail=True))
+    else:
+        click.echo(f"{view.title} — hồ sơ {view.case} — {view.role or view.candidate}@{view.unit or '-'}")
+        if view.instructions:
+            click.echo(view.instructions)
+        click.echo(json.dumps(view.form, ensure_ascii=False, indent=2))
+
+
+@task.command("claim")
+@click.argument("task_id")
+@click.option("--as", "username", required=True)
+@pass_context
+def task_claim(ctx: Context, task_id: str, username: str) -> None:
+    """Claim a task."""
+    from engine.services import tasks
+    view = tasks.claim_task(ctx.uow, task_id=task_id, actor=ctx.actor(username))
+    click.echo(f"Đã nhận nhiệm vụ «{view.title}» của hồ sơ {view.case}.")
+
+
+@task.command("release")
+@click.argument("task_id")
+@click.option("--as", "username", required=True)
+@pass_context
+def task_release(ctx: Context, task_id: str, username: str) -> None:
+    """Release a claimed task."""
+    from engine.services import tasks
+    view = tasks.release_task(ctx.uow, task_id=task_id, actor=ctx.actor(username))
+    click.echo(f"Đã trả lại nhiệm vụ «{view.title}» của hồ sơ {view.case}.")
+
+
+@task.command("complete")
+@click.argument("task_id")
+@click.option("--as", "username", required=True)
+@click.option("--data", "data", default=None, help="Form data as a JSON object.")
+@pass_context
+def task_complete(ctx: Context, task_id: str, username: str, data: str | None) -> None:
+    """Complete a task with form data."""
+    from engine.services import tasks
+    number = tasks.complete_task(ctx.uow, task_id=task_id, actor=ctx.actor(username), data=_parse_json(data, "--data"))
+    click.echo(f"Đã hoàn thành nhiệm vụ của hồ sơ {number}.")
+
+
+# timers, audit, serve -------------------------------------------------------------------------
+
+@main.command()
+@click.option("--once", is_flag=True, help="One pass, then exit.")
+@pass_context
+def worker(ctx: Context, once: bool) -> None:
+    """Fire due timers (several workers may run on PostgreSQL)."""
+    from engine.services import cases
+    while True:
+        fired = cases.run_due_timers(ctx.uow)
+        if once:
+            click.echo(f"Đã xử lý hẹn giờ của {fired} hồ sơ.")
+            return
+        if fired:
+            log.info("timers fired in %d cases", fired)
+        time.sleep(ctx.settings.worker_interval_s)
+
+
+@main.group()
+def audit() -> None:
+    """Kiểm tra toàn vẹn."""
+
+
+@audit.command("verify")
+@click.argument("number", required=False)
+@pass_context
+def audit_verify(ctx: Context, number: str | None) -> None:
+    """Recompute the journal's hash chains; exit 1 naming the first broken event."""
+    from engine.services import history
+    with ctx.uow.reader() as reader:
+        reports = history.verify(reader, number)
+    broken = [r for r in reports if not r.ok]
+    if broken:
+        for report in broken:
+            click.echo(f"Hồ sơ {report.case}: sự kiện #{report.broken_at} không toàn vẹn "
+                       f"({_REASONS.get(report.reason, report.reason)}).", err=True)
+        raise click.exceptions.Exit(1)
+    events = sum(r.events for r in reports)
+    click.echo(f"Nhật ký toàn vẹn: {len(reports)} hồ sơ, {events} sự kiện.")
+
+
+_REASONS = {
+    "hash": "nội dung không khớp mã băm",
+    "link": "liên kết tới sự kiện trước bị đứt",
+    "sequence": "thiếu hoặc sai thứ tự sự kiện",
+    "body": "nội dung không ở dạng chuẩn",
+    "column": "thông tin sự kiện khác với nội dung đã băm",
+    "head": "sự kiện cuối cùng bị xóa",
+}
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+@pass_context
+def serve(ctx: Context, host: str, port: int, workers: int) -> None:
+    """Serve the web application with gunicorn."""
+    from webapp.server import run
+    run(ctx.settings, host=host, port=port, workers=workers)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

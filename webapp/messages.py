@@ -1,0 +1,176 @@
+"""User-facing text for the engine's error codes and journal event types, Vietnamese first.
+
+The engine raises codes with parameters (engine/errors.py); this table is the one place that turns
+them into sentences, for the CLI and the web app alike. tests/unit/test_messages.py fails when a code
+the engine can raise has no Vietnamese text.
+"""
+
+from __future__ import annotations
+
+from string import Formatter
+
+from engine.errors import DefinitionInvalid, FieldError, InvalidFormData, Problem, QuytrinhError
+
+VI: dict[str, str] = {
+    # generic families
+    "error": "Đã xảy ra lỗi.",
+    "input.invalid": "Dữ liệu không hợp lệ.",
+    "not_found": "Không tìm thấy.",
+    "not_allowed": "Bạn không có quyền thực hiện thao tác này.",
+    "step.conflict": "Hồ sơ {number} vừa được người khác cập nhật. Vui lòng tải lại trang rồi thực hiện lại.",
+    "config.invalid": "Cấu hình không hợp lệ: biến {variable} có giá trị «{value}».",
+    "config.missing_secret": "Thiếu cấu hình bắt buộc {variable} (chỉ được bỏ trống ở chế độ trình diễn).",
+    "admin.required": "Chỉ quản trị viên mới được thực hiện thao tác này.",
+    "auth.invalid_credentials": "Tên đăng nhập hoặc mật khẩu không đúng.",
+    "auth.rate_limited": "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {seconds} giây.",
+    # organisation
+    "unit.not_found": "Không tìm thấy tổ chức đảng có mã «{code}».",
+    "unit.exists": "Mã tổ chức «{code}» đã tồn tại.",
+    "unit.invalid_level": "Cấp tổ chức «{level}» không hợp lệ (chỉ có: trung ương, tỉnh, xã/phường, chi bộ).",
+    "unit.invalid_parent": "Tổ chức cấp «{level}» không thể trực thuộc «{parent}».",
+    "user.not_found": "Không tìm thấy người dùng «{username}».",
+    "user.exists": "Tên đăng nhập «{username}» đã tồn tại.",
+    "user.invalid_clearance": "Mức được tiếp cận bí mật «{clearance}» không hợp lệ (0 đến 3).",
+    "role.unknown": "Vai trò «{role}» không có trong mô hình tổ chức.",
+    "role_assignment.not_found": "Người dùng «{username}» không giữ vai trò «{role}» tại «{unit}».",
+    # definitions
+    "definition.invalid": "Tệp quy trình không hợp lệ ({count} lỗi).",
+    "definition.not_found": "Chưa triển khai quy trình «{key}».",
+    "definition.hash_mismatch": "Tệp của phiên bản quy trình đã bị thay đổi (mã băm không khớp).",
+    "xml.syntax": "Tệp XML sai cú pháp: {detail}. Hãy mở lại bằng trình thiết kế và lưu lại.",
+    "bpmn.not_definitions": "Đây không phải tệp BPMN 2.0 (thiếu thẻ gốc bpmn:definitions).",
+    "bpmn.invalid": "Không đúng chuẩn BPMN 2.0: {detail}",
+    "bpmn.parse": "Không đọc được quy trình: {detail}",
+    "process.not_executable": "Tệp không có quy trình nào được đánh dấu thực thi (isExecutable=\"true\").",
+    "task.untyped": "Bước chưa xác định loại (bpmn:task). Hãy đổi thành «User task» (người xử lý) hoặc «Manual task».",
+    "flow.missing_id": "Luồng từ «{source}» đến «{target}» thiếu mã định danh (id).",
+    "element.unsupported": "Phần tử «{element_type}» chưa được hỗ trợ; quy trình sẽ không chạy đúng. Hãy vẽ lại bằng các phần tử được hỗ trợ.",
+    "lane.missing_role": "Bước xử lý chưa gán vai trò: hãy đặt bước vào một làn có thuộc tính «role» (làn hiện tại: «{lane}»).",
+    "assignment.invalid": "Cách gán người xử lý không hợp lệ: «{value}». Dùng role=MÃ_VAI_TRÒ và scope=case|parent|level:CẤP|unit:MÃ, hoặc assignee=data:TRƯỜNG.",
+    "task.missing_form": "Bước xử lý chưa có biểu mẫu: thêm thuộc tính «formJsonSchemaFilename».",
+    "form.missing_file": "Không tìm thấy tệp biểu mẫu «{file}» bên cạnh tệp BPMN.",
+    "form.invalid_json": "Tệp biểu mẫu không phải JSON hợp lệ: {detail}.",
+    "form.invalid_schema": "Biểu mẫu không đúng chuẩn JSON Schema: {detail}.",
+    "form.not_object": "Biểu mẫu phải mô tả một đối tượng (\"type\": \"object\").",
+    "gateway.unconditioned_flow": "Luồng ra của cổng «{gateway}» không có điều kiện và không phải luồng mặc định.",
+    "timer.missing_value": "Sự kiện hẹn giờ chưa có giá trị thời gian (timeDuration, timeDate hoặc timeCycle).",
+    "deadline.invalid": "Thời hạn «{value}» không đúng dạng ISO 8601 (ví dụ P30D là 30 ngày).",
+    # scripts
+    "script.syntax": "Biểu thức hoặc kịch bản sai cú pháp ở dòng {line}: {detail}.",
+    "script.not_allowed": "Kịch bản dùng thành phần không được phép ({construct} {detail}).",
+    "script.limit": "Kịch bản vượt giới hạn an toàn ({limit}).",
+    "script.failed": "Kịch bản bị lỗi: {error} {detail}",
+    "script.name_undefined": "Kịch bản dùng biến «{name}» chưa có trong dữ liệu hồ sơ.",
+    "engine.failed": "Bộ máy quy trình báo lỗi: {detail}",
+    # cases
+    "case.not_found": "Không tìm thấy hồ sơ {number}.",
+    "case.not_running": "Hồ sơ {number} không còn đang xử lý (trạng thái: {status}).",
+    "case.classified": "Bạn không được tiếp cận hồ sơ ở mức mật này.",
+    "case.invalid_classification": "Độ mật «{classification}» không hợp lệ.",
+    "case.reason_required": "Vui lòng ghi lý do.",
+    "case.cancel_not_allowed": "Chỉ người mở hồ sơ hoặc quản trị viên mới được hủy hồ sơ.",
+    "case.not_failed": "Hồ sơ {number} không ở trạng thái lỗi nên không cần chạy lại.",
+    "case.step_failed": "Không thực hiện được bước «{element}»: hồ sơ chuyển sang trạng thái lỗi, dữ liệu đã nhập được giữ lại để chạy lại sau khi khắc phục.",
+    "message.not_waiting": "Hồ sơ không chờ thông điệp «{name}».",
+    # assignment
+    "assignment.missing": "Bước «{element}» chưa được gán người xử lý.",
+    "assignment.unresolved": "Không xác định được người xử lý bước «{element}».",
+    "assignment.no_unit": "Không tìm thấy tổ chức đảng xử lý bước «{element}» (phạm vi «{scope}» tính từ «{unit}»).",
+    "assignment.no_user": "Bước «{element}» cần người xử lý ghi ở trường «{field}» nhưng trường này trống.",
+    "assignment.unknown_user": "Không tìm thấy người dùng «{username}» (trường «{field}») để giao bước «{element}».",
+    # tasks
+    "task.not_found": "Không tìm thấy nhiệm vụ {task}.",
+    "task.already_completed": "Nhiệm vụ này đã được xử lý xong, không thể hoàn thành lần nữa.",
+    "task.claimed_by_other": "Nhiệm vụ này đã được người khác nhận xử lý.",
+    "task.not_entitled": "Bạn không giữ vai trò được giao nhiệm vụ này.",
+    "task.already_yours": "Bạn đã nhận nhiệm vụ này rồi.",
+    "task.not_claimed_by_you": "Bạn chưa nhận nhiệm vụ này nên không thể trả lại.",
+    "task.delegate_not_entitled": "Không thể chuyển cho «{username}»: người này không giữ vai trò xử lý bước này.",
+    "inbox.invalid_filter": "Bộ lọc hộp việc không hợp lệ.",
+    # forms
+    "form.invalid": "Biểu mẫu có {count} trường chưa đúng.",
+    "form.too_large": "Dữ liệu biểu mẫu quá lớn.",
+    "signature.invalid": "Chữ ký số không hợp lệ.",
+}
+
+#: Messages for one wrong field; ``{title}`` is the field's own title from its schema.
+FIELD_VI: dict[str, str] = {
+    "required": "«{title}» là bắt buộc.",
+    "type": "«{title}» không đúng kiểu dữ liệu.",
+    "minimum": "«{title}» phải lớn hơn hoặc bằng {limit}.",
+    "maximum": "«{title}» phải nhỏ hơn hoặc bằng {limit}.",
+    "exclusiveMinimum": "«{title}» phải lớn hơn {limit}.",
+    "exclusiveMaximum": "«{title}» phải nhỏ hơn {limit}.",
+    "minLength": "«{title}» phải có ít nhất {limit} ký tự.",
+    "maxLength": "«{title}» chỉ được tối đa {limit} ký tự.",
+    "pattern": "«{title}» không đúng định dạng.",
+    "format": "«{title}» không đúng định dạng ({limit}).",
+    "enum": "«{title}» phải là một trong các giá trị cho phép.",
+    "const": "«{title}» phải có giá trị {limit}.",
+    "minItems": "«{title}» phải có ít nhất {limit} mục.",
+    "maxItems": "«{title}» chỉ được tối đa {limit} mục.",
+    "uniqueItems": "«{title}» không được có mục trùng nhau.",
+    "additionalProperties": "Có trường không thuộc biểu mẫu: {fields}.",
+    "multipleOf": "«{title}» phải là bội số của {limit}.",
+}
+
+EVENT_VI: dict[str, str] = {
+    "case.started": "Mở hồ sơ",
+    "task.claimed": "Nhận xử lý",
+    "task.released": "Trả lại nhiệm vụ",
+    "task.delegated": "Chuyển người xử lý",
+    "task.completed": "Hoàn thành bước",
+    "timer.fired": "Đến hạn",
+    "message.received": "Nhận thông điệp",
+    "signal.received": "Nhận tín hiệu",
+    "case.cancelled": "Hủy hồ sơ",
+    "case.failed": "Lỗi khi xử lý",
+    "case.retried": "Chạy lại",
+    "case.data_corrected": "Sửa dữ liệu",
+}
+
+
+class _Safe(dict):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def render(template: str, params: dict) -> str:
+    names = {name for _, name, _, _ in Formatter().parse(template) if name}
+    values = _Safe({k: _plain(v) for k, v in params.items() if k in names})
+    return template.format_map(values)
+
+
+def _plain(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def message(error: QuytrinhError) -> str:
+    """The Vietnamese sentence for an engine error."""
+    template = VI.get(error.code) or VI.get(type(error).code) or VI["error"]
+    return render(template, error.params)
+
+
+def field_message(error: FieldError) -> str:
+    template = FIELD_VI.get(error.code, "«{title}» không hợp lệ.")
+    return render(template, {"title": error.title or error.field, **error.params})
+
+
+def problem_message(problem: Problem) -> str:
+    return render(VI.get(problem.code, problem.code), problem.params)
+
+
+def problem_line(problem: Problem) -> str:
+    """``FILE:LINE: ELEMENT_ID: message``, the format of ``quytrinh validate``."""
+    return f"{problem.file}:{problem.line}: {problem.element or '-'}: {problem_message(problem)}"
+
+
+def details(error: QuytrinhError) -> list[str]:
+    """Extra lines under the main message: one per wrong field or per BPMN problem."""
+    if isinstance(error, InvalidFormData):
+        return [f"{e.field or '-'}: {field_message(e)}" for e in error.errors]
+    if isinstance(error, DefinitionInvalid):
+        return [problem_line(p) for p in error.problems]
+    return []
