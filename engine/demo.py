@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from engine.errors import ConfigurationError
 from engine.models import User
+from engine.passwords import hash_password
 from engine.services import definitions, organisation
 from engine.uow import UnitOfWork
 from workflows.organisation import ROLES
@@ -69,9 +70,11 @@ def load(uow: UnitOfWork, *, password: str | None, bpmn_dir: Path = BPMN_DIR) ->
                 organisation.create_role(uow, code=code, name=name)
             for code, name, level, parent in UNITS:
                 organisation.create_unit(uow, code=code, name=name, level=level, parent_code=parent)
+            shared_hash = hash_password(password)
             for person in USERS:
-                organisation.create_user(uow, username=person.username, full_name=person.full_name,
-                                         password=password, clearance=person.clearance, is_admin=person.is_admin)
+                organisation.create_user(uow, username=person.username, full_name=person.full_name, password=None,
+                                         password_hash=shared_hash, clearance=person.clearance,
+                                         is_admin=person.is_admin)
                 for role, unit, position in person.roles:
                     organisation.assign_role(uow, username=person.username, role=role, unit_code=unit,
                                              position=position)

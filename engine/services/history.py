@@ -75,6 +75,12 @@ def verify(uow: UnitOfWork, number: str | None = None, *, batch: int = 500) -> l
     return reports
 
 
+def verify_case(uow: UnitOfWork, number: str) -> ChainReport:
+    """Verify one case's chain in a read-only unit of work of its own."""
+    with uow.reader() as reader:
+        return verify(reader, number)[0]
+
+
 def journal_of(uow: UnitOfWork, actor: Actor, number: str) -> list[EventView]:
     """The events of a case the actor may see (see assignments.can_view_case)."""
     from engine.services.cases import load_visible_case

@@ -35,13 +35,15 @@ def create_role(uow: UnitOfWork, *, code: str, name: str) -> None:
 
 
 def create_user(uow: UnitOfWork, *, username: str, full_name: str, password: str | None,
-                clearance: int = 0, is_admin: bool = False) -> User:
+                clearance: int = 0, is_admin: bool = False, password_hash: str | None = None) -> User:
+    """Add a user; ``password_hash`` lets a bulk load hash a shared demo password once."""
     if uow.session.scalar(select(User.id).where(User.username == username)) is not None:
         raise InvalidInput("user.exists", username=username)
     if not 0 <= clearance <= 3:
         raise InvalidInput("user.invalid_clearance", clearance=clearance)
     user = User(username=username, full_name=full_name, clearance=clearance, is_admin=is_admin,
-                password_hash=hash_password(password) if password else None, active=True, created_at=uow.now)
+                password_hash=password_hash or (hash_password(password) if password else None), active=True,
+                created_at=uow.now)
     uow.session.add(user)
     uow.session.flush()
     return user
