@@ -15,7 +15,7 @@ class QuytrinhError(Exception):
 
     code = "error"
 
-    def __init__(self, code: str | None = None, **params: Any) -> None:
+    def __init__(self, code: str | None = None, /, **params: Any) -> None:
         self.code = code or type(self).code
         self.params = params
         super().__init__(f"{self.code} {params}" if params else self.code)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -49,37 +50,41 @@ def shared_dir() -> Path:
     return SHARED
 
 
-def _worker_pg_url() -> str:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    base = make_url(PG_URL)
-    name = f"{base.database}_{worker}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+def _pg_database(action: str, name: str) -> None:
+    admin = create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        exists = connection.scalar(text("select 1 from pg_database where datname = :n"), {"n": name})
-        if not exists:
+        if action == "create":
             connection.execute(text(f'create database "{name}"'))
+        else:
+            connection.execute(text(f'drop database if exists "{name}" with (force)'))
     admin.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def _run_database_name() -> str:
+    """One database per xdist worker and run, so parallel runs on one server never meet."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", uuid.uuid4().hex)[:8]
+    return f"{make_url(PG_URL).database}_{worker}_{run}"
 
 
 @pytest.fixture(scope="session")
 def database_template(tmp_path_factory):
     """SQLite: path of a migrated database holding the demo data. PostgreSQL: the worker's URL, migrated."""
     if PG_URL:
-        url = _worker_pg_url()
-        engine = create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(text("drop schema public cascade"))
-            connection.execute(text("create schema public"))
-        engine.dispose()
+        name = _run_database_name()
+        _pg_database("create", name)
+        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
         migrate.upgrade(Settings(database_url=url))
-        return url
+        yield url
+        engine_for(url).dispose()
+        _pg_database("drop", name)
+        return
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     settings = Settings(database_url=f"sqlite:///{path}")
     migrate.upgrade(settings)
     demo.load(UnitOfWork(settings, clock=FixedClock(LOADED_AT)), password=DEMO_PASSWORD)
     engine_for(settings.resolved_database_url).dispose()
-    return path
+    yield path
 
 
 @pytest.fixture
@@ -94,7 +99,8 @@ def settings(tmp_path, database_template) -> Settings:
             connection.execute(text(f"truncate {tables} restart identity cascade"))
         result = Settings(database_url=url, **common)
         demo.load(UnitOfWork(result, clock=FixedClock(LOADED_AT)), password=DEMO_PASSWORD)
-        return result
+        yield result
+        return
     db = tmp_path / "quytrinh.sqlite3"
     shutil.copy(database_template, db)
     result = Settings(database_url=f"sqlite:///{db}", **common)

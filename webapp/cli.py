@@ -305,11 +305,12 @@ def case_cancel(ctx: Context, number: str, username: str, reason: str) -> None:
 @case.command("retry")
 @click.argument("number")
 @click.option("--as", "username", required=True)
+@click.option("--data", "data", default=None, help="Corrected form fields for the failed step, as JSON.")
 @pass_context
-def case_retry(ctx: Context, number: str, username: str) -> None:
+def case_retry(ctx: Context, number: str, username: str, data: str | None) -> None:
     """Re-apply the failed action of a case in error (administrators)."""
     from engine.services import cases
-    cases.retry_case(ctx.uow, number=number, actor=ctx.actor(username))
+    cases.retry_case(ctx.uow, number=number, actor=ctx.actor(username), corrections=_parse_json(data, "--data"))
     click.echo(f"Đã chạy lại hồ sơ {number}.")
 
 

@@ -57,7 +57,7 @@ VI: dict[str, str] = {
     "deadline.invalid": "Thời hạn «{value}» không đúng dạng ISO 8601 (ví dụ P30D là 30 ngày).",
     # scripts
     "script.syntax": "Biểu thức hoặc kịch bản sai cú pháp ở dòng {line}: {detail}.",
-    "script.not_allowed": "Kịch bản dùng thành phần không được phép ({construct} {detail}).",
+    "script.not_allowed": "Kịch bản dùng thành phần không được phép: {construct} {detail}.",
     "script.limit": "Kịch bản vượt giới hạn an toàn ({limit}).",
     "script.failed": "Kịch bản bị lỗi: {error} {detail}",
     "script.name_undefined": "Kịch bản dùng biến «{name}» chưa có trong dữ liệu hồ sơ.",
@@ -70,7 +70,7 @@ VI: dict[str, str] = {
     "case.reason_required": "Vui lòng ghi lý do.",
     "case.cancel_not_allowed": "Chỉ người mở hồ sơ hoặc quản trị viên mới được hủy hồ sơ.",
     "case.not_failed": "Hồ sơ {number} không ở trạng thái lỗi nên không cần chạy lại.",
-    "case.step_failed": "Không thực hiện được bước «{element}»: hồ sơ chuyển sang trạng thái lỗi, dữ liệu đã nhập được giữ lại để chạy lại sau khi khắc phục.",
+    "case.step_failed": "Không thực hiện được bước «{step}»: {reason_text} Hồ sơ chuyển sang trạng thái lỗi; dữ liệu đã nhập được giữ lại để chạy lại sau khi khắc phục.",
     "message.not_waiting": "Hồ sơ không chờ thông điệp «{name}».",
     # assignment
     "assignment.missing": "Bước «{element}» chưa được gán người xử lý.",
@@ -127,6 +127,30 @@ EVENT_VI: dict[str, str] = {
     "case.failed": "Lỗi khi xử lý",
     "case.retried": "Chạy lại",
     "case.data_corrected": "Sửa dữ liệu",
+    "attachment.added": "Đính kèm tệp",
+}
+
+#: In-app notifications (engine/services/notifications.py); ``{due}`` is shown as dd/mm/yyyy.
+NOTIFICATION_VI: dict[str, str] = {
+    "task.assigned": "Nhiệm vụ mới «{title}» — hồ sơ {case}",
+    "case.returned": "Hồ sơ {case} được trả lại để bổ sung: «{title}»",
+    "task.due_soon": "Sắp đến hạn ({due}): «{title}» — hồ sơ {case}",
+}
+
+
+#: Vietnamese words for the values of some parameters (what a script tried, which limit it hit).
+PARAM_VI: dict[str, dict[str, str]] = {
+    "limit": {"time": "thời gian chạy", "steps": "số bước tính toán", "memory": "bộ nhớ", "length": "độ dài dữ liệu",
+              "power": "độ lớn của lũy thừa", "integer": "độ lớn của số", "range": "độ dài dãy số",
+              "nesting": "độ sâu lồng nhau", "source": "độ dài mã"},
+    "construct": {"Import": "lệnh import", "ImportFrom": "lệnh import", "function": "hàm", "attribute": "thuộc tính",
+                  "name": "tên", "FunctionDef": "định nghĩa hàm", "AsyncFunctionDef": "định nghĩa hàm",
+                  "ClassDef": "định nghĩa lớp", "Lambda": "hàm lambda", "With": "khối with", "Try": "khối try",
+                  "Raise": "lệnh raise", "Global": "lệnh global", "Nonlocal": "lệnh nonlocal", "Assert": "lệnh assert",
+                  "format": "định dạng chuỗi", "service": "dịch vụ chưa đăng ký", "call": "lời gọi",
+                  "subscript": "gán phần tử", "assignment": "phép gán", "del": "lệnh del", "feature": "tính năng",
+                  "Yield": "lệnh yield", "Await": "lệnh await", "NamedExpr": "phép gán trong biểu thức",
+                  "break": "lệnh break ngoài vòng lặp", "environment": "môi trường thực thi", "type": "kiểu dữ liệu"},
 }
 
 
@@ -137,8 +161,8 @@ class _Safe(dict):
 
 def render(template: str, params: dict) -> str:
     names = {name for _, name, _, _ in Formatter().parse(template) if name}
-    values = _Safe({k: _plain(v) for k, v in params.items() if k in names})
-    return template.format_map(values)
+    values = _Safe({k: PARAM_VI.get(k, {}).get(str(v), _plain(v)) for k, v in params.items() if k in names})
+    return " ".join(template.format_map(values).split()).replace(" )", ")").replace("( ", "(")
 
 
 def _plain(value) -> str:
@@ -150,7 +174,10 @@ def _plain(value) -> str:
 def message(error: QuytrinhError) -> str:
     """The Vietnamese sentence for an engine error."""
     template = VI.get(error.code) or VI.get(type(error).code) or VI["error"]
-    return render(template, error.params)
+    params = dict(error.params)
+    if "reason" in params:  # a failed step names the error behind it
+        params["reason_text"] = render(VI.get(params["reason"], VI["error"]), params.get("reason_params") or {})
+    return render(template, params)
 
 
 def field_message(error: FieldError) -> str:

@@ -53,7 +53,8 @@ def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data:
             with step_time(uow.now):
                 runtime.start(workflow, opening)
         except runtime.StepFailed as failure:
-            raise steps.CaseFailed(**failure.as_dict()) from None
+            step = definition.meta["elements"].get(failure.element, {}).get("title") or failure.element
+            raise steps.CaseFailed(step=step, **failure.as_dict()) from None
         steps.finish(uow, case, workflow, event_type="case.started", actor=actor.username,
                      data={"definition": definition.sha256, "key": definition.key, "version": definition.version,
                            "unit": unit.code, "classification": level, "input": opening})
@@ -181,8 +182,12 @@ def correct_data(uow: UnitOfWork, *, number: str, actor: Actor, changes: dict, r
         uow.commit()
 
 
-def retry_case(uow: UnitOfWork, *, number: str, actor: Actor) -> None:
-    """Re-apply the action that failed (a completion, a timer, a message) on a case in ``error``."""
+def retry_case(uow: UnitOfWork, *, number: str, actor: Actor, corrections: dict | None = None) -> None:
+    """Re-apply the action that failed (a completion, a timer, a message) on a case in ``error``.
+
+    ``corrections`` overwrite fields of a failed completion's form data (the usual fix when the data
+    made a script fail); the retry is journaled with them, then the action runs as a normal step.
+    """
     if not actor.is_admin:
         raise NotAllowed("admin.required")
     with uow:
@@ -192,13 +197,14 @@ def retry_case(uow: UnitOfWork, *, number: str, actor: Actor) -> None:
         action = dict(case.error["action"])
         case.status = "running"
         case.error = None
-        history.append(uow, case, "case.retried", actor=actor.username, data={"action": action})
+        history.append(uow, case, "case.retried", actor=actor.username,
+                       data={"action": action, "corrections": corrections or {}})
         uow.commit()
     kind = action["type"]
     if kind == "task.completed":
         from engine.services.tasks import complete_task
         original = organisation_actor(uow, action["actor"])
-        complete_task(uow, task_id=action["task"], actor=original, data=action["data"])
+        complete_task(uow, task_id=action["task"], actor=original, data={**action["data"], **(corrections or {})})
     elif kind == "timer.fired":
         fire_timers(uow, _case_id(uow, number))
     elif kind in ("message.received", "signal.received"):

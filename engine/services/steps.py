@@ -151,15 +151,18 @@ def run_step(uow: UnitOfWork, *, case_id: int, action: dict, act: Callable[[], o
     try:
         return act()
     except StepFailed as failure:
-        record_failure(uow, case_id=case_id, action=action, failure=failure)
-        raise CaseFailed(**failure.as_dict()) from None
+        step = record_failure(uow, case_id=case_id, action=action, failure=failure)
+        raise CaseFailed(step=step, **failure.as_dict()) from None
 
 
-def record_failure(uow: UnitOfWork, *, case_id: int, action: dict, failure: StepFailed) -> None:
+def record_failure(uow: UnitOfWork, *, case_id: int, action: dict, failure: StepFailed) -> str:
+    """Put the case in ``error`` with what failed and the action to retry; returns the step's title."""
     with uow:
         case = lock_case(uow, case_id=case_id)
-        error = {**failure.as_dict(), "action": action}
+        step = case.definition.meta["elements"].get(failure.element, {}).get("title") or failure.element
+        error = {**failure.as_dict(), "step": step, "action": action}
         case.status = "error"
         case.error = error
         history.append(uow, case, "case.failed", actor=action.get("actor"), data=error)
         uow.commit()
+        return step

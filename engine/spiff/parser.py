@@ -128,7 +128,7 @@ def parse_bundle(bundle: Bundle, *, known_roles: set[str] | None = None) -> list
             else:
                 parser.add_bpmn_xml(root, filename=name)
         except ValidationException as exc:
-            problems.append(_problem_of(exc, name))
+            problems.append(_problem_of(exc, name, documents))
         except Exception as exc:  # SpiffWorkflow raises plain exceptions for some malformed files
             problems.append(Problem(name, 0, "", "bpmn.parse", {"detail": f"{type(exc).__name__}: {exc}"[:300]}))
     if problems:
@@ -149,7 +149,7 @@ def parse_bundle(bundle: Bundle, *, known_roles: set[str] | None = None) -> list
             spec = parser.get_spec(key)
             subprocess_specs = parser.get_subprocess_specs(key)
         except ValidationException as exc:
-            problems.append(_problem_of(exc, bundle.main))
+            problems.append(_problem_of(exc, bundle.main, documents))
             continue
         except Exception as exc:
             problems.append(Problem(bundle.main, process.sourceline or 0, key, "bpmn.parse",
@@ -181,10 +181,16 @@ def _connect_multi_instance_merges(spec) -> None:
                 event.connect(merge)
 
 
-def _problem_of(exc: ValidationException, default_file: str) -> Problem:
+def _problem_of(exc: ValidationException, default_file: str,
+                documents: dict[str, etree._Element] | None = None) -> Problem:
+    file = exc.file_name or default_file
     line = exc.line_number if isinstance(exc.line_number, int) else 0
+    if not line and exc.id and documents and file in documents:
+        # SpiffWorkflow often knows the element but not its line: find it in the parsed file.
+        found = documents[file].xpath("//*[@id=$id]", id=exc.id)
+        line = found[0].sourceline if found else 0
     message = str(exc.args[0]) if exc.args else str(exc)
-    return Problem(exc.file_name or default_file, line, exc.id or "", "bpmn.invalid", {"detail": message[:300]})
+    return Problem(file, line, exc.id or "", "bpmn.invalid", {"detail": message[:300]})
 
 
 # The cache of parsed specs -------------------------------------------------------------------

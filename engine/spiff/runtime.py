@@ -63,8 +63,9 @@ class StepFailed(Exception):
         self.detail = detail
 
     def as_dict(self) -> dict:
-        return {"element": self.element, "code": self.error.code if self.error else "engine.failed",
-                "params": dict(self.error.params) if self.error else {"detail": self.detail}}
+        """``reason`` is the error code of what failed (``script.limit``...), with its parameters."""
+        return {"element": self.element, "reason": self.error.code if self.error else "engine.failed",
+                "reason_params": dict(self.error.params) if self.error else {"detail": self.detail}}
 
 
 @dataclass(frozen=True)
