@@ -17,11 +17,26 @@ _FORMATS = FormatChecker()
 _MAX_DATA_BYTES = 256 * 1024
 
 
-def validate(schema: dict | None, data: object) -> dict:
+_VALIDATORS: dict[object, Draft202012Validator] = {}
+
+
+def _validator(schema: dict, cache_key: object | None) -> Draft202012Validator:
+    if cache_key is not None and cache_key in _VALIDATORS:
+        return _VALIDATORS[cache_key]
+    schema = dict(schema)
+    schema.setdefault("additionalProperties", False)
+    validator = Draft202012Validator(schema, format_checker=_FORMATS)
+    if cache_key is not None and len(_VALIDATORS) < 4096:
+        _VALIDATORS[cache_key] = validator
+    return validator
+
+
+def validate(schema: dict | None, data: object, *, cache_key: object | None = None) -> dict:
     """Return a deep copy of ``data`` if it satisfies ``schema``.
 
     A step without a schema accepts only an empty object. Unknown fields are refused unless the schema
-    says ``additionalProperties``.
+    says ``additionalProperties``. ``cache_key`` (e.g. definition hash and form name) reuses the compiled
+    validator of an immutable schema.
 
     :raises InvalidFormData: listing every wrong field.
     """
@@ -33,12 +48,10 @@ def validate(schema: dict | None, data: object) -> dict:
         if data:
             raise InvalidFormData([FieldError("", "additionalProperties", "", {"fields": sorted(data)})])
         return {}
-    schema = dict(schema)
-    schema.setdefault("additionalProperties", False)
-    validator = Draft202012Validator(schema, format_checker=_FORMATS)
+    validator = _validator(schema, cache_key)
     errors = []
     for error in sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.validator)):
-        errors.append(_field_error(schema, error))
+        errors.append(_field_error(validator.schema, error))
     if errors:
         raise InvalidFormData(errors)
     return copy.deepcopy(data)

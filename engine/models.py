@@ -160,9 +160,11 @@ class Case(Base):
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     head_hash: Mapped[str] = mapped_column(String(64))
 
-    definition: Mapped[Definition] = relationship(lazy="joined")
+    # Steps read the definition through the immutable process cache (definitions.record), never by
+    # loading this row: its files are large. The relationship is for views.
+    definition: Mapped[Definition] = relationship(lazy="select")
     unit: Mapped[Unit] = relationship(lazy="joined")
-    started_by: Mapped[User | None] = relationship(lazy="joined")
+    started_by: Mapped[User | None] = relationship(lazy="select")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -215,19 +215,26 @@ def check_source(source: str, *, mode: str, functions: dict[str, Callable] | Non
         nodes = list(ast.walk(tree))
     except RecursionError:
         raise ScriptLimitExceeded("script.limit", limit="nesting") from None
+    # Report the most telling refusal first: a statement kind, then a name or function, then an attribute.
+    for node in nodes:
+        if not isinstance(node, allowed):
+            raise ScriptNotAllowed("script.not_allowed", construct=type(node).__name__,
+                                   line=getattr(node, "lineno", 0), detail="")
     for node in nodes:
         line = getattr(node, "lineno", 0)
-        if not isinstance(node, allowed):
-            raise ScriptNotAllowed("script.not_allowed", construct=type(node).__name__, line=line, detail="")
-        if isinstance(node, ast.Name) and node.id.startswith("_"):
+        if isinstance(node, ast.Name) and node.id.startswith("_") and not isinstance(node.ctx, ast.Load):
             raise ScriptNotAllowed("script.not_allowed", construct="name", detail=node.id, line=line)
-        if isinstance(node, ast.Attribute) and node.attr not in _ALL_METHODS:
-            raise ScriptNotAllowed("script.not_allowed", construct="attribute", detail=node.attr, line=line)
         if isinstance(node, ast.Call):
             if isinstance(node.func, ast.Name) and node.func.id not in known:
                 raise ScriptNotAllowed("script.not_allowed", construct="function", detail=node.func.id, line=line)
             if not isinstance(node.func, (ast.Name, ast.Attribute)):
                 raise ScriptNotAllowed("script.not_allowed", construct="call", detail="", line=line)
+        if isinstance(node, ast.Name) and node.id.startswith("_"):
+            raise ScriptNotAllowed("script.not_allowed", construct="name", detail=node.id, line=line)
+    for node in nodes:
+        if isinstance(node, ast.Attribute) and node.attr not in _ALL_METHODS:
+            raise ScriptNotAllowed("script.not_allowed", construct="attribute", detail=node.attr,
+                                   line=getattr(node, "lineno", 0))
     return tree
 
 

@@ -21,6 +21,7 @@ from engine import demo, migrate
 from engine.clock import FixedClock
 from engine.db import engine_for
 from engine.models import Base
+from engine.services import definitions
 from engine.settings import Settings
 from engine.uow import UnitOfWork
 from tests.people import People
@@ -97,6 +98,7 @@ def settings(tmp_path, database_template) -> Settings:
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         with engine.begin() as connection:
             connection.execute(text(f"truncate {tables} restart identity cascade"))
+        definitions.forget_cached()   # ids restart: cached definitions of the previous test are gone
         result = Settings(database_url=url, **common)
         demo.load(UnitOfWork(result, clock=FixedClock(LOADED_AT)), password=DEMO_PASSWORD)
         yield result

@@ -469,6 +469,23 @@ def audit_verify(ctx: Context, number: str | None) -> None:
     click.echo(f"Nhật ký toàn vẹn: {len(reports)} hồ sơ, {events} sự kiện.")
 
 
+@audit.command("replay")
+@click.argument("number")
+@pass_context
+def audit_replay(ctx: Context, number: str) -> None:
+    """Replay a case from its journal on its pinned definition; exit 1 naming the first divergent step."""
+    from engine.services import replay
+    report = replay.replay_case(ctx.uow, number)
+    if report.ok:
+        click.echo(f"Hồ sơ {number}: replay verified — phát lại {len(report.steps)} bước khớp với nhật ký.")
+        return
+    reasons = {"definition": "tệp quy trình đã bị thay đổi", "input": "dữ liệu đầu vào không còn áp dụng được",
+               "state": "trạng thái sau bước khác với nhật ký (dữ liệu bị sửa hoặc kịch bản không tất định)"}
+    click.echo(f"Hồ sơ {number}: phát lại lệch tại sự kiện #{report.diverged_at} "
+               f"({reasons.get(report.reason, report.reason)}). {report.detail}", err=True)
+    raise click.exceptions.Exit(1)
+
+
 _REASONS = {
     "hash": "nội dung không khớp mã băm",
     "link": "liên kết tới sự kiện trước bị đứt",

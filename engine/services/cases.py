@@ -48,7 +48,7 @@ def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data:
                     started_by_id=actor.user_id, event_count=0, head_hash=history.journal.GENESIS)
         uow.session.add(case)
         uow.session.flush()
-        workflow = serializer.new_workflow(steps.process_of(case), uow.script_engine)
+        workflow = serializer.new_workflow(steps.process_of(uow, case), uow.script_engine)
         try:
             with step_time(uow.now):
                 runtime.start(workflow, opening)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -66,6 +70,67 @@ def deploy_bundle(uow: UnitOfWork, bundle: parser.Bundle, *, deployed_by: str | 
         uow.session.flush()
         uow.commit()
     return results
+
+
+@dataclass(frozen=True)
+class DefinitionRecord:
+    """A deployed version as plain, immutable values, cached per process: definitions never change
+    after deploy, so no step needs to load a definition row (and its files) from the database."""
+
+    id: int
+    key: str
+    version: int
+    name: str
+    sha256: str
+    files: MappingProxyType
+    main_file: str
+    meta: MappingProxyType
+    _forms: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def element(self, element_id: str) -> dict:
+        return self.meta["elements"].get(element_id, {})
+
+    def form(self, name: str | None) -> dict | None:
+        """A form's JSON Schema by file name (parsed once)."""
+        if not name:
+            return None
+        if name not in self._forms:
+            self._forms[name] = json.loads(self.files[name])
+        return self._forms[name]
+
+    def task_form(self, element_id: str) -> dict | None:
+        return self.form(self.element(element_id).get("form"))
+
+
+_RECORDS: "OrderedDict[tuple[str, int], DefinitionRecord]" = OrderedDict()
+_RECORDS_LOCK = threading.Lock()
+_RECORDS_SIZE = 512
+
+
+def record(uow: UnitOfWork, definition_id: int) -> DefinitionRecord:
+    """The immutable record of a deployed version, from the process cache or loaded once."""
+    key = (uow.engine.url.render_as_string(hide_password=True), definition_id)
+    with _RECORDS_LOCK:
+        found = _RECORDS.get(key)
+        if found is not None:
+            return found
+    row = uow.session.get(Definition, definition_id)
+    if row is None:
+        raise NotFound("definition.not_found", key=str(definition_id), version="")
+    loaded = DefinitionRecord(id=row.id, key=row.key, version=row.version, name=row.name, sha256=row.sha256,
+                              files=MappingProxyType(dict(row.files)), main_file=row.main_file,
+                              meta=MappingProxyType(dict(row.meta)))
+    with _RECORDS_LOCK:
+        _RECORDS[key] = loaded
+        while len(_RECORDS) > _RECORDS_SIZE:
+            _RECORDS.popitem(last=False)
+    return loaded
+
+
+def forget_cached() -> None:
+    """Empty the process cache: only for a database whose definitions were deleted (test truncation)."""
+    with _RECORDS_LOCK:
+        _RECORDS.clear()
 
 
 def _latest_row(uow: UnitOfWork, key: str) -> Definition | None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.conventions import Assignment
 from engine.errors import CaseNotRunning, NotFound, QuytrinhError, StepConflict
 from engine.models import Case, CaseSequence, Task, Unit, User
-from engine.services import assignments, history
+from engine.services import assignments, definitions, history
 from engine.spiff import parser, runtime, serializer
 from engine.spiff.runtime import StepFailed
 from engine.uow import UnitOfWork
@@ -33,14 +33,20 @@ class CaseFailed(QuytrinhError):
 
 
 def lock_case(uow: UnitOfWork, *, case_id: int | None = None, number: str | None = None,
-              skip_locked: bool = False) -> Case | None:
-    """Load a case for a step, locked against other steps until commit."""
+              task_id: str | None = None, skip_locked: bool = False) -> Case | None:
+    """Load a case for a step (by id, number or one of its tasks), locked against other steps until
+    commit. Returns None for an unknown task or a case another worker holds (``skip_locked``)."""
     query = select(Case)
-    query = query.where(Case.id == case_id) if case_id is not None else query.where(Case.number == number)
+    if case_id is not None:
+        query = query.where(Case.id == case_id)
+    elif number is not None:
+        query = query.where(Case.number == number)
+    else:
+        query = query.where(Case.id == select(Task.case_id).where(Task.id == task_id).scalar_subquery())
     if uow.is_postgresql:
         query = query.with_for_update(of=Case, skip_locked=skip_locked)
     case = uow.session.scalars(query.execution_options(populate_existing=True)).unique().first()
-    if case is None and not skip_locked:
+    if case is None and not skip_locked and task_id is None:
         raise NotFound("case.not_found", number=number or str(case_id))
     return case
 
@@ -50,13 +56,17 @@ def ensure_running(case: Case) -> None:
         raise CaseNotRunning(number=case.number, status=case.status)
 
 
-def process_of(case: Case) -> parser.ParsedProcess:
-    d = case.definition
+def definition_of(uow: UnitOfWork, case: Case) -> definitions.DefinitionRecord:
+    return definitions.record(uow, case.definition_id)
+
+
+def process_of(uow: UnitOfWork, case: Case) -> parser.ParsedProcess:
+    d = definition_of(uow, case)
     return parser.cached_process(d.sha256, d.key, d.files, d.main_file)
 
 
 def restore(uow: UnitOfWork, case: Case):
-    return serializer.restore(case.state, process_of(case), uow.script_engine)
+    return serializer.restore(case.state, process_of(uow, case), uow.script_engine)
 
 
 def finish(uow: UnitOfWork, case: Case, workflow, *, event_type: str, actor: str | None, data: dict,
@@ -89,7 +99,7 @@ def sync_tasks(uow: UnitOfWork, case: Case, workflow) -> list[dict]:
         if row_id not in ready_ids:
             row.state = "cancelled"
             row.ended_at = uow.now
-    elements = case.definition.meta["elements"]
+    elements = definition_of(uow, case).meta["elements"]
     opened = []
     for task in ready:
         if task.id in open_rows:
@@ -145,12 +155,14 @@ def next_case_number(uow: UnitOfWork, prefix: str) -> str:
     return f"{prefix}-{year}-{sequence.last_value:06d}"
 
 
-def run_step(uow: UnitOfWork, *, case_id: int, action: dict, act: Callable[[], object]):
+def run_step(uow: UnitOfWork, *, case_id: int | Callable[[], int], action: dict, act: Callable[[], object]):
     """Run ``act`` (which opens and commits ``uow`` itself); if the engine fails inside it, record the
-    failure in a transaction of its own and raise :class:`CaseFailed`."""
+    failure in a transaction of its own and raise :class:`CaseFailed`. ``case_id`` may be a callable
+    when only ``act`` finds out which case it is."""
     try:
         return act()
     except StepFailed as failure:
+        case_id = case_id() if callable(case_id) else case_id
         step = record_failure(uow, case_id=case_id, action=action, failure=failure)
         raise CaseFailed(step=step, **failure.as_dict()) from None
 
@@ -159,7 +171,7 @@ def record_failure(uow: UnitOfWork, *, case_id: int, action: dict, failure: Step
     """Put the case in ``error`` with what failed and the action to retry; returns the step's title."""
     with uow:
         case = lock_case(uow, case_id=case_id)
-        step = case.definition.meta["elements"].get(failure.element, {}).get("title") or failure.element
+        step = definition_of(uow, case).element(failure.element).get("title") or failure.element
         error = {**failure.as_dict(), "step": step, "action": action}
         case.status = "error"
         case.error = error

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, false, func, literal_column, select, union
 from sqlalchemy.orm import aliased
 
 from engine import forms
@@ -41,7 +41,7 @@ def list_tasks(uow: UnitOfWork, *, actor: Actor, view: str = "all", process: str
         raise InvalidInput("inbox.invalid_filter")
     page, per_page = max(page, 1), min(max(per_page, 1), 200)
     with uow.reader() as reader:
-        conditions = [Task.state == "ready", Case.classification <= actor.clearance, _entitled(actor, view)]
+        conditions = [Task.state == OPEN, Case.classification <= actor.clearance, _entitled(actor, view)]
         if process:
             conditions.append(Definition.key == process)
         if unit:
@@ -58,14 +58,23 @@ def list_tasks(uow: UnitOfWork, *, actor: Actor, view: str = "all", process: str
         return TaskPage(items=items, total=total or 0, page=page, per_page=per_page)
 
 
+OPEN = literal_column("'ready'")   # a literal, so the partial indexes (WHERE state = 'ready') apply
+
+
 def _entitled(actor: Actor, view: str):
-    roles = [and_(Task.role == r.role, Task.unit_id == r.unit_id) for r in actor.roles]
-    mine = or_(Task.candidate_user_id == actor.user_id, Task.assignee_id == actor.user_id)
-    if view == "claimed":
-        return Task.assignee_id == actor.user_id
-    if view == "units":
-        return or_(*roles) if roles else false()
-    return or_(mine, *roles)
+    """The open tasks an actor may act on, as a union of lookups that each use one partial index
+    (an OR of the same conditions makes SQLite and PostgreSQL scan every open task)."""
+    lookups = []
+    if view in ("all", "claimed"):
+        lookups.append(select(Task.id).where(Task.state == OPEN, Task.assignee_id == actor.user_id))
+    if view == "all":
+        lookups.append(select(Task.id).where(Task.state == OPEN, Task.candidate_user_id == actor.user_id))
+    if view in ("all", "units"):
+        lookups += [select(Task.id).where(Task.state == OPEN, Task.role == r.role, Task.unit_id == r.unit_id)
+                    for r in actor.roles]
+    if not lookups:
+        return false()
+    return Task.id.in_(union(*lookups) if len(lookups) > 1 else lookups[0])
 
 
 def list_open_tasks(uow: UnitOfWork) -> list[TaskView]:
@@ -113,13 +122,15 @@ def get_task(uow: UnitOfWork, *, task_id: str, actor: Actor | None) -> TaskView:
         if task is None:
             raise NotFound("task.not_found", task=str(task_id))
         case = reader.session.scalars(select(Case).where(Case.id == task.case_id)).unique().one()
-        if actor is not None and not assignments.is_entitled(actor, task):
-            assignments.ensure_can_view(reader, actor, case)
+        if actor is not None and not assignments.is_entitled(actor, task) \
+                and not assignments.can_view_case(reader, actor, case):
+            raise NotFound("task.not_found", task=str(task_id))  # not the case's number: nothing leaks
         if actor is not None and case.classification > actor.clearance:
             raise NotFound("task.not_found", task=str(task_id))
         view = task_views(reader, actor, [Task.id == task.id])[0]
-        meta = case.definition.meta["elements"].get(task.element, {})
-        form = parser.form_schema(case.definition.files, meta.get("form"))
+        definition = steps.definition_of(reader, case)
+        meta = definition.element(task.element)
+        form = definition.form(meta.get("form"))
         return TaskView(**{**view.__dict__, "form": form, "signature_required": bool(meta.get("signature_required")),
                            "decisions": tuple(meta.get("decisions") or ()),
                            "instructions": meta.get("instructions") or ""})
@@ -179,24 +190,23 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
     :raises StepConflict: the case changed since ``expected_version`` was read.
     :raises CaseFailed: a script failed; the case is now in ``error`` and the input kept for a retry.
     """
-    with uow.reader() as reader:
-        row = reader.session.get(Task, str(task_id))
-        if row is None:
-            raise NotFound("task.not_found", task=str(task_id))
-        case_id = row.case_id
     action = {"type": "task.completed", "actor": actor.username, "task": str(task_id), "data": data}
+    where: dict = {}
 
     def act() -> str:
         with uow:
             task, case = _lock_task(uow, task_id)
+            where["case_id"] = case.id
             if expected_version is not None and case.version != expected_version:
                 raise StepConflict(number=case.number)
             assignments.ensure_can_act(actor, task, case)
-            meta = case.definition.meta["elements"].get(task.element, {})
-            clean = forms.validate(parser.form_schema(case.definition.files, meta.get("form")), data)
+            definition = steps.definition_of(uow, case)
+            element = definition.element(task.element)
+            clean = forms.validate(definition.task_form(task.element), data,
+                                   cache_key=(definition.sha256, element.get("form")))
             workflow = steps.restore(uow, case)
             with step_time(uow.now):
-                done = runtime.complete(workflow, task.id, clean, into=meta.get("output_variable"))
+                done = runtime.complete(workflow, task.id, clean, into=element.get("output_variable"))
             task.state = "completed"
             task.assignee_id = actor.user_id
             task.ended_at = uow.now
@@ -207,16 +217,16 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
             uow.commit()
             return case.number
 
-    return steps.run_step(uow, case_id=case_id, action=action, act=act)
+    return steps.run_step(uow, case_id=lambda: where["case_id"], action=action, act=act)
 
 
 def _lock_task(uow: UnitOfWork, task_id: str) -> tuple[Task, Case]:
     """Lock the task's case first (one writer per case), then read the task as it is now."""
-    row = uow.session.get(Task, str(task_id))
-    if row is None:
+    case = steps.lock_case(uow, task_id=str(task_id))
+    if case is None:
         raise NotFound("task.not_found", task=str(task_id))
-    case = steps.lock_case(uow, case_id=row.case_id)
-    uow.session.refresh(row)
+    row = uow.session.scalars(select(Task).where(Task.id == str(task_id))
+                              .execution_options(populate_existing=True)).one()
     if row.state != "ready":
         raise TaskAlreadyCompleted(task=row.id, state=row.state)
     steps.ensure_running(case)
