@@ -8,10 +8,12 @@ modeler can edit (``spiffworkflow:property`` or ``camunda:property``, name/value
   ``assignee`` = ``data:FIELD`` for a step given to the person named in the case data;
 * on a **user or manual task**: the same properties override the lane's; plus ``formJsonSchemaFilename``,
   ``signatureRequired``, ``decisions`` (e.g. ``approve,return,reject``), ``documents``, ``deadline``,
-  ``outputVariable`` (store the form's data under this one key, e.g. each introducer's letter);
+  ``outputVariable`` (store the form's data under this one key, e.g. each introducer's letter),
+  ``pausesCaseDeadline`` (the case's clock stops while this step is open: a dossier returned for supplements);
   files from other tools may use ``camunda:candidateGroups="cell_secretary@parent"`` and
   ``camunda:assignee="${applicant}"``;
-* on the **process**: ``casePrefix`` (``KN`` gives ``KN-2026-000123``) and ``caseTitle``;
+* on the **process**: ``casePrefix`` (``KN`` gives ``KN-2026-000123``), ``caseTitle`` and ``caseDeadline``
+  (e.g. ``60WD``: the statutory time limit of the whole case);
 * on the **start event**: ``formJsonSchemaFilename`` for the data a case is opened with.
 
 docs/lanes.md explains the convention with an example. Nothing here imports SpiffWorkflow.
@@ -126,6 +128,7 @@ class ElementInfo:
     deadline: str | None
     instructions: str
     output_variable: str | None = None
+    pauses_case_deadline: bool = False
 
     def as_meta(self) -> dict:
         return {
@@ -133,7 +136,7 @@ class ElementInfo:
             "assignment": self.assignment.as_dict() if self.assignment else None,
             "form": self.form, "signature_required": self.signature_required, "decisions": self.decisions,
             "documents": self.documents, "deadline": self.deadline, "instructions": self.instructions,
-            "output_variable": self.output_variable,
+            "output_variable": self.output_variable, "pauses_case_deadline": self.pauses_case_deadline,
         }
 
 
@@ -172,6 +175,7 @@ def element_info(node: etree._Element, lane: etree._Element | None) -> ElementIn
         signature_required=truthy(own.get("signatureRequired")), decisions=decisions, documents=documents,
         deadline=own.get("deadline"), instructions=instructions(node),
         output_variable=own.get("outputVariable") or None,
+        pauses_case_deadline=truthy(own.get("pausesCaseDeadline")),
     )
 
 

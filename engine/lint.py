@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import jsonschema
 from lxml import etree
 
-from engine import scripting
+from engine import deadlines, scripting
 from engine.conventions import BPMN, HUMAN_TASKS, NS, element_info, lane_of_nodes, local, properties
 from engine.errors import Problem, ScriptError
 from workflows.functions import FUNCTIONS
@@ -81,11 +81,18 @@ def _check_process(file: str, process: etree._Element, bundle: "Bundle",
             values = [c for c in node if local(c.tag) in ("timeDuration", "timeDate", "timeCycle")]
             if not values or not any((c.text or "").strip() for c in values):
                 add(node, "timer.missing_value")
+        if tag in ("timeDuration", "timeDate", "timeCycle") and _is_time_literal(node.text):
+            continue
         if tag in _SCRIPT_TAGS and (node.text or "").strip():
             problems.extend(_check_script(file, node, _SCRIPT_TAGS[tag]))
         if node.tag in (f"{_SPIFF}preScript", f"{_SPIFF}postScript") and (node.text or "").strip():
             problems.extend(_check_script(file, node, "exec"))
     return problems
+
+
+def _is_time_literal(text: str | None) -> bool:
+    value = (text or "").strip()
+    return bool(scripting.ISO_LITERAL.match(value) or deadlines.WORKING_DAYS.match(value))
 
 
 def _check_script(file: str, node: etree._Element, mode: str) -> list[Problem]:
@@ -116,7 +123,7 @@ def _check_human_task(file: str, node: etree._Element, lane: etree._Element | No
         problems.append(Problem(file, line, element, "task.missing_form", {}))
     else:
         problems.extend(_check_form(file, node, info.form, bundle))
-    if info.deadline and not scripting.ISO_LITERAL.match(info.deadline.strip()):
+    if info.deadline and not deadlines.is_rule(info.deadline):
         problems.append(Problem(file, line, element, "deadline.invalid", {"value": info.deadline}))
     return problems
 
@@ -179,6 +186,7 @@ def process_meta(process: etree._Element, bundle: "Bundle", documents: dict[str,
         "case_title": props.get("caseTitle"),
         "start_form": start_form,
         "classification": int(props.get("classification", "0") or 0),
+        "case_deadline": props.get("caseDeadline"),
         "documentation": _documentation(process),
         "elements": elements,
     }

@@ -7,8 +7,7 @@ task rows, append the journal event — all in the caller's unit of work, commit
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Callable
 
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine import deadlines
 from engine.conventions import Assignment
 from engine.errors import CaseNotRunning, NotFound, QuytrinhError, StepConflict
 from engine.models import Case, CaseSequence, Task, Unit, User
@@ -80,6 +80,8 @@ def finish(uow: UnitOfWork, case: Case, workflow, *, event_type: str, actor: str
         case.status = "completed"
         case.ended_at = uow.now
     opened = sync_tasks(uow, case, workflow)
+    if case.status == "running":
+        case.due_at = case_due(uow, case, definition_of(uow, case).meta)
     event = history.append(uow, case, event_type, actor=actor, data={**data, "opened": opened},
                            state=runtime.fingerprint(workflow), signature=signature)
     try:
@@ -118,19 +120,24 @@ def sync_tasks(uow: UnitOfWork, case: Case, workflow) -> list[dict]:
     return opened
 
 
-_DAYS = re.compile(r"^P(?:(?P<w>\d+)W)?(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?)?$")
-
-
 def due_from(deadline: str | None, start: datetime) -> datetime | None:
-    """Due date of a task from its ``deadline`` property (calendar duration such as ``P30D``)."""
-    if not deadline:
+    """Due date of a task from its ``deadline`` property (``30WD``, ``P30D``; engine/deadlines.py)."""
+    return deadlines.due_at(deadline, start)
+
+
+def case_due(uow: UnitOfWork, case: Case, meta: dict) -> datetime | None:
+    """The case's statutory due date (process ``caseDeadline``), with the time spent in steps marked
+    ``pausesCaseDeadline`` (a dossier returned to the applicant) left out."""
+    rule = meta.get("case_deadline")
+    if not rule:
         return None
-    match = _DAYS.match(deadline.strip())
-    if not match:
-        return None
-    parts = {k: int(v) for k, v in match.groupdict().items() if v}
-    return start + timedelta(weeks=parts.get("w", 0), days=parts.get("d", 0), hours=parts.get("h", 0),
-                             minutes=parts.get("m", 0))
+    pausing = [element for element, m in meta["elements"].items() if m.get("pauses_case_deadline")]
+    pauses = []
+    if pausing:
+        pauses = uow.session.execute(select(Task.created_at, Task.ended_at)
+                                     .where(Task.case_id == case.id, Task.element.in_(pausing))
+                                     .order_by(Task.created_at)).all()
+    return deadlines.due_at(rule, case.started_at, [tuple(p) for p in pauses])
 
 
 def _unit_code(uow: UnitOfWork, unit_id: int | None) -> str | None:

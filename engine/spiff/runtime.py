@@ -6,14 +6,11 @@ journal the inputs, and the auditor's replay calls these same functions.
 
 from __future__ import annotations
 
-import contextvars
 import copy
 import hashlib
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterator
 from uuid import UUID
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as _timer_module
@@ -24,33 +21,24 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import InvalidInput, NotFound, ScriptError, TaskAlreadyCompleted
+from engine.spiff import stepclock
 from engine.spiff.script_engine import script_error_of
 
 # SpiffWorkflow reads the time with datetime.now() inside its timer module and offers no clock to
-# inject (notes §4). quytrinh sets the step's time in a context variable and the timer module sees
-# it through this subclass, so timers follow the unit of work's clock, in tests and in replays alike.
-_STEP_TIME: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("quytrinh_step_time", default=None)
-
-
+# inject (notes §4). quytrinh sets the step's time in a context variable (engine/spiff/stepclock.py) and
+# the timer module sees it through this subclass, so timers follow the unit of work's clock, in tests and
+# in replays alike.
 class _StepDatetime(datetime):
     @classmethod
     def now(cls, tz=None):
-        moment = _STEP_TIME.get()
+        moment = stepclock.current()
         if moment is None:
             return datetime.now(tz)
         return moment.astimezone(tz) if tz is not None else moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 _timer_module.datetime = _StepDatetime
-
-
-@contextmanager
-def step_time(moment: datetime) -> Iterator[None]:
-    token = _STEP_TIME.set(moment)
-    try:
-        yield
-    finally:
-        _STEP_TIME.reset(token)
+step_time = stepclock.step_time
 
 
 class StepFailed(Exception):
@@ -227,7 +215,7 @@ def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
                 continue
         elif value is None and event.event_type == "MultipleEventDefinition":
             # Event-based gateways do not expose their timer (notes §4); poll them every minute.
-            due.append(_STEP_TIME.get() or datetime.now(timezone.utc))
+            due.append(stepclock.current() or datetime.now(timezone.utc))
     return min(due).astimezone(timezone.utc) if due else None
 
 

@@ -8,13 +8,15 @@ after every load; there is no switch to turn it off.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any, Callable
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
-from engine import scripting
+from engine import deadlines, scripting
 from engine.errors import ScriptError, ScriptNotAllowed
+from engine.spiff import stepclock
 
 
 class SafeScriptEngine(PythonScriptEngine):
@@ -29,6 +31,9 @@ class SafeScriptEngine(PythonScriptEngine):
         scripting.check_source(expression, mode="eval", functions=self.functions)
 
     def evaluate(self, task, expression: str, external_context: dict | None = None) -> Any:
+        if isinstance(expression, str) and deadlines.WORKING_DAYS.match(expression.strip()):
+            # A timer of "30WD": the duration until the end of the 30th working day from the step's time.
+            return deadlines.timer_duration(expression.strip(), stepclock.current() or datetime.now(timezone.utc))
         names = task.data if not external_context else {**task.data, **external_context}
         try:
             return scripting.evaluate(expression, names, functions=self.functions, timeout_ms=self.timeout_ms)

@@ -2,6 +2,7 @@
 workers; the worker command fires real-time timers."""
 
 import os
+from datetime import date, timedelta
 import subprocess
 import threading
 import time
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from engine import deadlines
 from engine.clock import SystemClock
 from engine.models import Case
 from engine.services import cases, definitions
@@ -35,9 +37,13 @@ def test_an_overdue_ceremony_is_escalated_to_the_committee_office_once(people, u
     number = _p1_waiting_for_ceremony(people)
     with uow.reader() as reader:
         due = reader.session.scalar(select(Case.next_timer_due).where(Case.number == number))
-    assert (due - clock.now()).days == 42
+    # 30 working days from Thursday 26/11/2026, weekends and 01/01/2027 skipped: the end of Friday 08/01/2027
+    assert due == deadlines.due_at("30WD", clock.now())
+    assert deadlines.last_day(due) == date(2027, 1, 8) and due.hour == 17
     assert cases.run_due_timers(uow) == 0           # not yet
-    clock.advance(days=42, minutes=1)
+    clock.set(due - timedelta(minutes=1))
+    assert cases.run_due_timers(uow) == 0
+    clock.set(due + timedelta(minutes=1))
     assert cases.run_due_timers(uow) == 1
     assert cases.run_due_timers(uow) == 0           # never twice
     assert people.committee_office.task("remind_ceremony", number)
@@ -57,7 +63,7 @@ def test_a_timer_that_fell_due_while_nothing_ran_fires_once_after_restart(people
 
 def test_several_workers_fire_each_due_timer_exactly_once(people, settings, clock):
     numbers = [_p1_waiting_for_ceremony(people) for _ in range(4)]
-    clock.advance(days=43)
+    clock.advance(days=60)
     barrier = threading.Barrier(3)
 
     def worker():
