@@ -33,6 +33,8 @@ def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data:
         definition = latest_definition(uow, key, version=version)
         unit = organisation.unit_by_code(uow, unit_code)
         meta = definition.meta
+        if classification is None and isinstance(data.get("classification"), int):
+            classification = data["classification"]        # a start form may ask for the level (P12)
         level = meta.get("classification", 0) if classification is None else classification
         if not 0 <= level <= 3:
             raise InvalidInput("case.invalid_classification", classification=level)
