@@ -306,12 +306,28 @@ def case_cancel(ctx: Context, number: str, username: str, reason: str) -> None:
 @click.argument("number")
 @click.option("--as", "username", required=True)
 @click.option("--data", "data", default=None, help="Corrected form fields for the failed step, as JSON.")
+@click.option("--skip", is_flag=True, help="Skip the failed script (needs --reason).")
+@click.option("--reason", default="", help="Why (required with --skip).")
 @pass_context
-def case_retry(ctx: Context, number: str, username: str, data: str | None) -> None:
+def case_retry(ctx: Context, number: str, username: str, data: str | None, skip: bool, reason: str) -> None:
     """Re-apply the failed action of a case in error (administrators)."""
     from engine.services import cases
-    cases.retry_case(ctx.uow, number=number, actor=ctx.actor(username), corrections=_parse_json(data, "--data"))
+    cases.retry_case(ctx.uow, number=number, actor=ctx.actor(username), corrections=_parse_json(data, "--data"),
+                     skip=skip, reason=reason)
     click.echo(f"Đã chạy lại hồ sơ {number}.")
+
+
+@case.command("send-back")
+@click.argument("number")
+@click.argument("element")
+@click.option("--as", "username", required=True)
+@click.option("--reason", required=True)
+@pass_context
+def case_send_back(ctx: Context, number: str, element: str, username: str, reason: str) -> None:
+    """Send a case back to an earlier step (administrators; journaled, replay follows)."""
+    from engine.services import repairs
+    repairs.send_back(ctx.uow, number=number, actor=ctx.actor(username), element=element, reason=reason)
+    click.echo(f"Đã trả hồ sơ {number} về bước «{element}».")
 
 
 @case.command("correct")

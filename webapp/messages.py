@@ -72,6 +72,8 @@ VI: dict[str, str] = {
     "case.not_failed": "Hồ sơ {number} không ở trạng thái lỗi nên không cần chạy lại.",
     "case.step_failed": "Không thực hiện được bước «{step}»: {reason_text} Hồ sơ chuyển sang trạng thái lỗi; dữ liệu đã nhập được giữ lại để chạy lại sau khi khắc phục.",
     "message.not_waiting": "Hồ sơ không chờ thông điệp «{name}».",
+    "repair.step_never_opened": "Bước «{element}» chưa từng được mở trong hồ sơ {number}, không thể trả hồ sơ về bước này.",
+    "repair.replay_failed": "Không dựng lại được hồ sơ {number} từ nhật ký: {detail}",
     # assignment
     "assignment.missing": "Bước «{element}» chưa được gán người xử lý.",
     "assignment.unresolved": "Không xác định được người xử lý bước «{element}».",
@@ -127,6 +129,7 @@ EVENT_VI: dict[str, str] = {
     "case.failed": "Lỗi khi xử lý",
     "case.retried": "Chạy lại",
     "case.data_corrected": "Sửa dữ liệu",
+    "case.sent_back": "Trả về bước trước",
     "attachment.added": "Đính kèm tệp",
 }
 

@@ -184,24 +184,35 @@ def correct_data(uow: UnitOfWork, *, number: str, actor: Actor, changes: dict, r
         uow.commit()
 
 
-def retry_case(uow: UnitOfWork, *, number: str, actor: Actor, corrections: dict | None = None) -> None:
+def retry_case(uow: UnitOfWork, *, number: str, actor: Actor, corrections: dict | None = None,
+               skip: bool = False, reason: str = "") -> None:
     """Re-apply the action that failed (a completion, a timer, a message) on a case in ``error``.
 
     ``corrections`` overwrite fields of a failed completion's form data (the usual fix when the data
-    made a script fail); the retry is journaled with them, then the action runs as a normal step.
+    made a script fail); ``skip`` re-applies it with the failed script skipped (a repair that needs a
+    reason). The retry is journaled, then the action runs as a normal step.
     """
     if not actor.is_admin:
         raise NotAllowed("admin.required")
+    if skip and not reason.strip():
+        raise InvalidInput("case.reason_required")
     with uow:
         case = steps.lock_case(uow, number=number)
         if case.status != "error" or not case.error:
             raise InvalidInput("case.not_failed", number=number)
         action = dict(case.error["action"])
+        skipped = [case.error["element"]] if skip else []
         case.status = "running"
         case.error = None
         history.append(uow, case, "case.retried", actor=actor.username,
-                       data={"action": action, "corrections": corrections or {}})
+                       data={"action": action, "corrections": corrections or {}, "skipped": skipped,
+                             "reason": reason})
         uow.commit()
+    with runtime.skipping(skipped):
+        _reapply(uow, number, action, corrections)
+
+
+def _reapply(uow: UnitOfWork, number: str, action: dict, corrections: dict | None) -> None:
     kind = action["type"]
     if kind == "task.completed":
         from engine.services.tasks import complete_task

@@ -24,6 +24,7 @@ from engine.spiff.runtime import StepFailed, step_time
 from engine.uow import UnitOfWork
 
 #: Events that record an input to the workflow; the others (claims, failures, retries) change nothing in it.
+#: ``case.sent_back`` rebuilds the workflow as it was after an earlier event.
 STATE_CHANGING = ("case.started", "task.completed", "timer.fired", "message.received", "signal.received",
                   "case.cancelled", "case.data_corrected")
 
@@ -61,9 +62,7 @@ def replay_case(uow: UnitOfWork, number: str) -> ReplayReport:
         case_id = reader.session.scalar(select(Case.id).where(Case.number == number))
         if case_id is None:
             raise NotFound("case.not_found", number=number)
-        rows = reader.session.execute(select(CaseEvent.seq, CaseEvent.type, CaseEvent.body)
-                                      .where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)).all()
-        events = [(seq, kind, json.loads(body)) for seq, kind, body in rows]
+        events = journal_events(reader, case_id)
         if not events or events[0][1] != "case.started":
             return ReplayReport(case=number, definition="", diverged_at=1, reason="input",
                                 detail="the journal does not begin with case.started")
@@ -81,33 +80,70 @@ def replay_case(uow: UnitOfWork, number: str) -> ReplayReport:
 def replay_events(number: str, record: definitions.DefinitionRecord, events: list[tuple[int, str, dict]],
                   script_engine) -> ReplayReport:
     """Replay parsed journal events on a definition record (also used by the dossier export)."""
+    return _replay(number, record, events, script_engine)[0]
+
+
+def rebuild(record: definitions.DefinitionRecord, events: list[tuple[int, str, dict]], script_engine,
+            *, through_seq: int):
+    """The workflow as it was right after event ``through_seq`` (a case sent back to an earlier step).
+
+    :raises LookupError: the journal does not replay up to that point.
+    """
+    report, workflow = _replay("", record, [e for e in events if e[0] <= through_seq], script_engine)
+    if not report.ok:
+        raise LookupError(f"replay diverged at #{report.diverged_at}: {report.reason}")
+    return workflow
+
+
+def _replay(number: str, record: definitions.DefinitionRecord, events: list[tuple[int, str, dict]], script_engine):
     started = events[0][2]["data"]
     bundle = parser.Bundle(main=record.main_file, files=dict(record.files))
     if bundle.sha256 != started["definition"] or record.sha256 != started["definition"]:
         return ReplayReport(case=number, definition=started["definition"], diverged_at=1, reason="definition",
-                            detail="the definition's files no longer match the hash the case started on")
+                            detail="the definition's files no longer match the hash the case started on"), None
     process = parser.cached_process(record.sha256, record.key, record.files, record.main_file)
     workflow = serializer.new_workflow(process, script_engine)
     steps: list[ReplayStep] = []
+    skip: frozenset[str] = frozenset()
     for seq, kind, body in events:
-        if kind not in STATE_CHANGING:
-            continue
         data = body["data"]
-        try:
-            with step_time(parse_iso(body["at"])):
-                _apply(workflow, record, kind, data)
-        except (StepFailed, Exception) as exc:  # the recorded input no longer applies: that is the finding
-            steps.append(ReplayStep(seq, kind, data.get("element"), body.get("state"), None))
-            return ReplayReport(case=number, definition=record.sha256, steps=tuple(steps), diverged_at=seq,
-                                reason="input", detail=f"{type(exc).__name__}: {str(exc)[:200]}")
-        runtime.compact(workflow)
+        if kind == "case.retried":
+            skip = frozenset(data.get("skipped") or ())   # applies to the re-applied action that follows
+            continue
+        if kind == "case.sent_back":
+            try:
+                workflow = rebuild(record, events, script_engine, through_seq=data["to_seq"])
+            except LookupError as exc:
+                return ReplayReport(case=number, definition=record.sha256, steps=tuple(steps), diverged_at=seq,
+                                    reason="input", detail=str(exc)), workflow
+            runtime.compact(workflow)
+        elif kind not in STATE_CHANGING:
+            continue
+        else:
+            try:
+                with step_time(parse_iso(body["at"])), runtime.skipping(skip):
+                    _apply(workflow, record, kind, data)
+            except (StepFailed, Exception) as exc:  # the recorded input no longer applies: that is the finding
+                steps.append(ReplayStep(seq, kind, data.get("element"), body.get("state"), None))
+                return ReplayReport(case=number, definition=record.sha256, steps=tuple(steps), diverged_at=seq,
+                                    reason="input", detail=f"{type(exc).__name__}: {str(exc)[:200]}"), workflow
+            skip = frozenset()
+            runtime.compact(workflow)
         fingerprint = runtime.fingerprint(workflow)
         step = ReplayStep(seq, kind, data.get("element"), body.get("state"), fingerprint)
         steps.append(step)
         if not step.ok:
             return ReplayReport(case=number, definition=record.sha256, steps=tuple(steps), diverged_at=seq,
-                                reason="state", detail="the state after this event differs from the recorded one")
-    return ReplayReport(case=number, definition=record.sha256, steps=tuple(steps))
+                                reason="state", detail="the state after this event differs from the recorded one"
+                                ), workflow
+    return ReplayReport(case=number, definition=record.sha256, steps=tuple(steps)), workflow
+
+
+def journal_events(uow: UnitOfWork, case_id: int) -> list[tuple[int, str, dict]]:
+    """(seq, type, parsed body) of every event of a case, in order."""
+    rows = uow.session.execute(select(CaseEvent.seq, CaseEvent.type, CaseEvent.body)
+                               .where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)).all()
+    return [(seq, kind, json.loads(body)) for seq, kind, body in rows]
 
 
 def _apply(workflow, record: definitions.DefinitionRecord, kind: str, data: dict) -> None:

@@ -39,6 +39,7 @@ class _StepDatetime(datetime):
 
 _timer_module.datetime = _StepDatetime
 step_time = stepclock.step_time
+skipping = stepclock.skipping
 
 
 class StepFailed(Exception):
@@ -125,13 +126,6 @@ def fire_timers(workflow: BpmnWorkflow) -> list[str]:
 
 def cancel(workflow: BpmnWorkflow) -> None:
     workflow.cancel()
-
-
-def retry_failed(workflow: BpmnWorkflow) -> None:
-    """Put tasks that a failed script left in ERROR back to READY and run again."""
-    for task in workflow.get_tasks(state=TaskState.ERROR):
-        task._set_state(TaskState.READY)
-    _advance(workflow)
 
 
 def correct_data(workflow: BpmnWorkflow, changes: dict) -> None:

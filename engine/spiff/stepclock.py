@@ -1,4 +1,5 @@
-"""The time of the step being run: set by the services (and replays) around every engine call."""
+"""What the services tell the engine about the step being run: its time, set around every engine call
+(timers read it), and the script elements an administrator decided to skip (a repair)."""
 
 from __future__ import annotations
 
@@ -21,3 +22,20 @@ def step_time(moment: datetime) -> Iterator[None]:
 
 def current() -> datetime | None:
     return _STEP_TIME.get()
+
+
+_SKIPPED: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("quytrinh_skipped", default=frozenset())
+
+
+@contextmanager
+def skipping(elements) -> Iterator[None]:
+    """Run the step with the scripts of these elements skipped (journaled as a repair)."""
+    token = _SKIPPED.set(frozenset(elements))
+    try:
+        yield
+    finally:
+        _SKIPPED.reset(token)
+
+
+def skipped() -> frozenset[str]:
+    return _SKIPPED.get()

@@ -130,3 +130,29 @@ def test_a_changed_definition_file_is_found_before_anything_is_replayed(people, 
     definitions.forget_cached()
     report = replay.replay_case(uow, number)
     assert (report.diverged_at, report.reason) == (1, "definition")
+
+
+def test_an_administrator_sends_a_case_back_to_an_earlier_step_and_replay_follows(people, uow):
+    from engine.services import repairs
+    number = people.applicant.opens("admission", unit=CELL, data=P1_START)
+    run_p1(people, number, until="cell_vote")
+    repairs.send_back(uow, number=number, actor=people.admin.actor, element="collect_comments",
+                      reason="Thiếu nhận xét của chi bộ nơi cư trú")
+    assert [t.element for t in people.cell_secretary.inbox()] == ["collect_comments"]
+    people.cell_secretary.completes("collect_comments", number, step_data("collect_comments"))
+    people.party_building_board.completes("verify_biography", number, step_data("verify_biography"))
+    assert people.cell_secretary.task("cell_vote", number)
+    assert [e.type for e in people.admin.sees(number).events].count("case.sent_back") == 1
+    _verified(uow, number)
+
+
+def test_a_failed_script_is_skipped_with_a_reason_and_replay_follows(people, uow, tmp_path):
+    definitions.deploy_file(uow, write_bundle(tmp_path, "avg.bpmn", script_process("average", "average = 100 / n")))
+    number = people.cell_secretary.opens("average")
+    with pytest.raises(CaseFailed):
+        people.cell_secretary.completes("enter", number, {"n": 0})
+    cases.retry_case(uow, number=number, actor=people.admin.actor, skip=True, reason="Bỏ qua tính trung bình")
+    view = people.cell_secretary.sees(number)
+    assert view.status == "running" and "average" not in view.data
+    people.cell_secretary.completes("check", number, {})
+    _verified(uow, number)
