@@ -39,6 +39,12 @@ class Settings:
     worker_interval_s: float = field(default=5.0, metadata={"env": "QUYTRINH_WORKER_INTERVAL", "type": float})
     #: Largest accepted upload, in bytes.
     max_upload_bytes: int = field(default=20 * 1024 * 1024, metadata={"env": "QUYTRINH_MAX_UPLOAD_BYTES", "type": int})
+    #: Send the session cookie over HTTPS only. Unset: on, except in demo mode (plain http on 127.0.0.1).
+    secure_cookies: bool | None = field(default=None, metadata={"env": "QUYTRINH_SECURE_COOKIES", "type": _bool})
+    #: Failed logins (per username, and per client address) that lock further attempts for a while.
+    login_max_failures: int = field(default=5, metadata={"env": "QUYTRINH_LOGIN_MAX_FAILURES", "type": int})
+    #: How long, in seconds, failed logins are counted and a locked login stays locked.
+    login_lockout_s: int = field(default=300, metadata={"env": "QUYTRINH_LOGIN_LOCKOUT_S", "type": int})
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -451,9 +451,10 @@ def task_complete(ctx: Context, task_id: str, username: str, data: str | None) -
 @pass_context
 def worker(ctx: Context, once: bool) -> None:
     """Fire due timers (several workers may run on PostgreSQL)."""
-    from engine.services import cases
+    from engine.services import cases, notifications
     while True:
         fired = cases.run_due_timers(ctx.uow)
+        notifications.notify_due_soon(ctx.uow)   # "approaching deadline" notifications, once per task and person
         if once:
             click.echo(f"Đã xử lý hẹn giờ của {fired} hồ sơ.")
             return

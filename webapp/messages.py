@@ -93,6 +93,30 @@ VI: dict[str, str] = {
     "form.invalid": "Biểu mẫu có {count} trường chưa đúng.",
     "form.too_large": "Dữ liệu biểu mẫu quá lớn.",
     "signature.invalid": "Chữ ký số không hợp lệ.",
+    # web application: sign-in, API, attachments, notifications (issue 4)
+    "auth.invalid_token": "Mã truy cập API không hợp lệ hoặc đã bị thu hồi.",
+    "auth.login_required": "Vui lòng đăng nhập để tiếp tục.",
+    "token.invalid_name": "Tên mã truy cập phải có từ 1 đến 100 ký tự.",
+    "token.not_found": "Không tìm thấy mã truy cập.",
+    "attachment.no_file": "Vui lòng chọn tệp để tải lên.",
+    "attachment.too_large": "Tệp quá lớn: chỉ được tối đa {limit_mb} MB.",
+    "attachment.empty": "Tệp rỗng, không có nội dung.",
+    "attachment.type_not_allowed": "Loại tệp không được phép. Chỉ nhận: {allowed} (kiểm tra theo nội dung tệp, không chỉ theo đuôi tên tệp).",
+    "attachment.not_allowed": "Bạn không được đính kèm tệp vào hồ sơ này: chỉ người nộp hồ sơ và người đang xử lý bước hiện tại.",
+    "attachment.not_found": "Không tìm thấy tệp đính kèm.",
+    "attachment.missing_file": "Tệp đính kèm không còn trong kho lưu trữ. Vui lòng báo quản trị viên.",
+    "attachment.corrupted": "Tệp đính kèm trong kho lưu trữ không khớp mã băm đã ghi. Vui lòng báo quản trị viên.",
+    "notification.not_found": "Không tìm thấy thông báo.",
+    "cases.invalid_filter": "Bộ lọc hồ sơ không hợp lệ.",
+    "case.unit_required": "Vui lòng chọn tổ chức đảng nhận hồ sơ.",
+    "csrf.invalid": "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang rồi thực hiện lại.",
+    "api.invalid_json": "Nội dung yêu cầu phải là một đối tượng JSON.",
+    "api.unauthorized": "Cần đăng nhập, hoặc gửi mã truy cập API trong tiêu đề «Authorization: Bearer …».",
+    "http.bad_request": "Yêu cầu không hợp lệ.",
+    "http.not_found": "Không tìm thấy trang hoặc tài nguyên được yêu cầu.",
+    "http.method_not_allowed": "Thao tác này không được hỗ trợ tại địa chỉ này.",
+    "http.too_large": "Dữ liệu gửi lên quá lớn: chỉ được tối đa {limit_mb} MB.",
+    "http.internal": "Lỗi hệ thống không mong đợi. Sự cố đã được ghi lại; vui lòng thử lại sau.",
 }
 
 #: Messages for one wrong field; ``{title}`` is the field's own title from its schema.
@@ -184,6 +208,8 @@ def message(error: QuytrinhError) -> str:
 
 
 def field_message(error: FieldError) -> str:
+    if error.code == "const" and error.params.get("limit") is True:
+        return render("«{title}» cần được đánh dấu xác nhận.", {"title": error.title or error.field})
     template = FIELD_VI.get(error.code, "«{title}» không hợp lệ.")
     return render(template, {"title": error.title or error.field, **error.params})
 

@@ -19,7 +19,7 @@ from engine import deadlines
 from engine.conventions import Assignment
 from engine.errors import CaseNotRunning, NotFound, QuytrinhError, StepConflict
 from engine.models import Case, CaseSequence, Task, Unit, User
-from engine.services import assignments, definitions, history
+from engine.services import assignments, definitions, history, notifications
 from engine.spiff import parser, runtime, serializer
 from engine.spiff.runtime import StepFailed
 from engine.uow import UnitOfWork
@@ -84,6 +84,7 @@ def finish(uow: UnitOfWork, case: Case, workflow, *, event_type: str, actor: str
         case.due_at = case_due(uow, case, definition_of(uow, case).meta)
     event = history.append(uow, case, event_type, actor=actor, data={**data, "opened": opened},
                            state=runtime.fingerprint(workflow), signature=signature)
+    notifications.on_step(uow, case, event_type=event_type, data=data, opened=opened)
     try:
         uow.session.flush()
     except StaleDataError as exc:

@@ -1,0 +1,80 @@
+"""Every page answers, in Vietnamese, for the people who use it."""
+
+import pytest
+
+from tests.people import CELL
+from tests.procedures import P1_START, run_p1
+
+PAGES = ["/", "/inbox", "/inbox?view=claimed", "/inbox?view=units&due=soon&sort=due&order=desc",
+         "/inbox?due=overdue&process=admission&unit=HY-TANTIEN-DONG", "/cases", "/cases?q=KN&status=running",
+         "/requests", "/procedures", "/procedures/admission/start", "/notifications", "/account/tokens",
+         "/api/openapi.json"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_answer_for_a_clerk(login, url):
+    response = login("cell_secretary").get(url)
+    assert response.status_code in (200, 302), url
+
+
+def test_case_pages_show_progress_data_timeline_and_an_empty_documents_section(login, people):
+    case = people.applicant.opens("admission", unit=CELL, data=P1_START)
+    run_p1(people, case, until="verify_biography")
+    page = login("cell_secretary").get(f"/cases/{case}").get_data(as_text=True)
+    assert "Thẩm tra lý lịch người vào Đảng" in page and "Ban Xây dựng Đảng" in page
+    assert "Họ và tên" in page and "Nguyễn Văn An" in page          # field titles from the forms
+    assert "Hoàn thành bước" in page and "Phạm Thị Dung" in page      # the timeline, with names
+    assert 'id="documents"' in page and "Chưa có văn bản nào" in page
+    assert 'id="no-diagram"' in page or 'id="diagram"' in page
+
+
+def test_the_applicant_follows_a_request_live(login, people):
+    case = people.applicant.opens("admission", unit=CELL, data=P1_START)
+    applicant = login("applicant")
+    page = applicant.get(f"/requests/{case}").get_data(as_text=True)
+    assert 'hx-trigger="every 5s"' in page and "Nộp đơn xin vào Đảng và lý lịch" in page
+    fragment = applicant.get(f"/requests/{case}/progress", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
+    assert "HX-Request" in fragment.headers["Vary"]
+    run_p1(people, case)
+    done = applicant.get(f"/requests/{case}/progress").get_data(as_text=True)
+    assert "Hồ sơ đã hoàn thành" in done and "hx-trigger" not in done
+
+
+def test_the_applicant_opens_a_request_from_the_catalogue(login):
+    applicant = login("applicant")
+    assert "Kết nạp đảng viên" in applicant.get("/procedures").get_data(as_text=True)
+    form = {"unit_code": CELL, **{k: v for k, v in P1_START.items() if k != "introducers"},
+            "introducers": P1_START["introducers"]}
+    response = applicant.post("/procedures/admission/start", data=form)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/requests/KN-2026-")
+    assert "Kết nạp đảng viên: Nguyễn Văn An" in applicant.get("/requests").get_data(as_text=True)
+
+
+def test_a_bad_start_form_is_shown_again_with_messages_next_to_the_fields(login):
+    applicant = login("applicant")
+    response = applicant.post("/procedures/admission/start",
+                              data={"unit_code": "", "full_name": "<b>An</b>", "birth_date": "01/05/2000"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Vui lòng chọn tổ chức đảng nhận hồ sơ." in page
+    assert 'value="&lt;b&gt;An&lt;/b&gt;"' in page and "<b>An</b>" not in page
+    response = applicant.post("/procedures/admission/start",
+                              data={"unit_code": CELL, "full_name": "An", "birth_date": "01/05/2000",
+                                    "introducers": ["a"]})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "«Ngày sinh» không đúng định dạng (date)." in page
+    assert "«Quê quán» là bắt buộc." in page and "«Đảng viên giới thiệu» phải có ít nhất 2 mục." in page
+    assert 'value="01/05/2000"' in page
+
+
+def test_an_unknown_page_is_a_vietnamese_404(login):
+    response = login("applicant").get("/khong-co")
+    assert response.status_code == 404 and "Không tìm thấy trang" in response.get_data(as_text=True)
+
+
+def test_the_admin_page_is_for_administrators_only(login):
+    assert login("admin").get("/admin/").status_code == 200
+    response = login("cell_secretary").get("/admin/")
+    assert response.status_code == 403 and "Chỉ quản trị viên" in response.get_data(as_text=True)

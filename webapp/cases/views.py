@@ -1,0 +1,114 @@
+"""Cases: search, the case page (diagram, progress, timeline, data, attachments, documents), files."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from engine.errors import InvalidInput, QuytrinhError
+from engine.services import attachments, cases, progress, search
+from engine.views import STATUSES
+from webapp import messages
+from webapp.context import current_actor, int_arg, uow
+from webapp.errors import status_of
+from webapp.templating import SYSTEM_FIELD_LABELS
+
+bp = Blueprint("cases", __name__)
+
+
+@bp.get("/cases")
+@login_required
+def index():
+    status = request.args.get("status") or None
+    status = status if status in STATUSES else None
+    text = request.args.get("q", "")
+    result = search.search_cases(uow(), actor=current_actor(), text=text, status=status,
+                                 page=int_arg("page", 1), per_page=20)
+    return render_template("cases/index.html", result=result, q=text, status=status, statuses=STATUSES,
+                           pages=max((result.total + 19) // 20, 1))
+
+
+def case_context(number: str) -> dict:
+    """Everything the case page and the applicant's request page show (reads only)."""
+    actor = current_actor()
+    view = cases.get_case(uow(), number=number, actor=actor)
+    state = progress.case_progress(uow(), number=number, actor=actor)
+    titles = progress.field_titles(uow(), number=number, actor=actor)
+    people = {e.actor for e in view.events if e.actor} | ({view.started_by} if view.started_by else set())
+    return {"case": view, "progress": state, "titles": titles, "system_labels": SYSTEM_FIELD_LABELS,
+            "names": progress.display_names(uow(), people),
+            "files": attachments.list_attachments(uow(), number=number, actor=actor),
+            "now": uow().clock.now()}
+
+
+@bp.get("/cases/<number>")
+@login_required
+def show(number: str):
+    return render_template("cases/show.html", **case_context(number))
+
+
+@bp.get("/cases/<number>/diagram.bpmn")
+@login_required
+def diagram(number: str):
+    xml = progress.case_diagram(uow(), number=number, actor=current_actor())
+    response = Response(xml, mimetype="application/xml")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@bp.get("/cases/<number>/progress.json")
+@login_required
+def progress_json(number: str):
+    return jsonify(progress.case_progress(uow(), number=number, actor=current_actor()).as_json())
+
+
+@bp.post("/cases/<number>/attachments")
+@login_required
+def upload(number: str):
+    upload = request.files.get("file")
+    back = request.form.get("back") == "request"
+    target = url_for("requests.show", number=number) if back else url_for("cases.show", number=number)
+    try:
+        if upload is None or not upload.filename:
+            raise InvalidInput("attachment.no_file")
+        view = attachments.add_attachment(uow(), number=number, actor=current_actor(), filename=upload.filename,
+                                          stream=upload.stream)
+    except QuytrinhError as exc:
+        if status_of(exc) == 404:
+            raise
+        flash(messages.message(exc), "error")
+        return redirect(target + "#attachments")
+    flash(_("File “%(name)s” was attached.", name=view.filename), "success")
+    return redirect(target + "#attachments")
+
+
+def _file_response(attachment_id: str, *, inline: bool) -> Response:
+    view, content = attachments.open_attachment(uow(), attachment_id=attachment_id, actor=current_actor())
+    inline = inline and view.inline
+    response = Response(content, mimetype=view.content_type if inline else view.content_type)
+    disposition = "inline" if inline else "attachment"
+    ascii_name = view.filename.encode("ascii", "ignore").decode().replace('"', "") or "tep"
+    response.headers["Content-Disposition"] = (f"{disposition}; filename=\"{ascii_name}\"; "
+                                               f"filename*=UTF-8''{quote(view.filename)}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    # The file is shown on its own: no script may run in it, whatever it contains.
+    response.headers["Content-Security-Policy"] = ("default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+                                                   "object-src 'self'; "
+                                                   "frame-ancestors 'self'")
+    return response
+
+
+@bp.get("/attachments/<uuid:attachment_id>")
+@login_required
+def download(attachment_id):
+    return _file_response(str(attachment_id), inline=False)
+
+
+@bp.get("/attachments/<uuid:attachment_id>/preview")
+@login_required
+def preview(attachment_id):
+    return _file_response(str(attachment_id), inline=True)

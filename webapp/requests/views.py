@@ -1,0 +1,85 @@
+"""The applicant's side: the procedure catalogue, opening a request, following it live."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from engine.errors import InvalidInput, NotFound, QuytrinhError
+from engine.services import cases, catalogue, progress, search
+from webapp import messages, schemaforms
+from webapp.cases.views import case_context
+from webapp.context import current_actor, int_arg, is_htmx, uow
+from webapp.errors import field_errors, status_of
+
+bp = Blueprint("requests", __name__)
+
+#: Seconds between two refreshes of a request's progress (htmx polling; works under gunicorn gthread).
+POLL_SECONDS = 5
+
+
+@bp.get("/procedures")
+@login_required
+def catalogue_page():
+    return render_template("requests/catalogue.html", procedures=catalogue.list_procedures(uow()))
+
+
+def _start_page(key: str, *, typed=None, errors=None, error=None, status=200):
+    procedure = catalogue.get_procedure(uow(), key)
+    form = schemaforms.build(procedure.start_form, typed=typed, errors=errors)
+    return render_template("requests/start.html", procedure=procedure, form=form, error=error,
+                           units=catalogue.list_units(uow()),
+                           unit=(typed or {}).get("unit_code", ""), unit_error=(errors or {}).get("unit_code")), status
+
+
+@bp.get("/procedures/<key>/start")
+@login_required
+def start_form(key: str):
+    return _start_page(key)
+
+
+@bp.post("/procedures/<key>/start")
+@login_required
+def start(key: str):
+    procedure = catalogue.get_procedure(uow(), key)
+    unit_code = request.form.get("unit_code", "").strip()
+    data = schemaforms.parse(procedure.start_form, request.form)
+    try:
+        if not unit_code:
+            raise InvalidInput("case.unit_required")
+        number = cases.start_case(uow(), key=key, unit_code=unit_code, actor=current_actor(), data=data)
+    except QuytrinhError as exc:
+        errors = field_errors(exc)
+        if exc.code in ("case.unit_required", "unit.not_found"):
+            errors = {"unit_code": [messages.message(exc)]}
+        elif isinstance(exc, NotFound) and exc.code != "unit.not_found":
+            raise
+        return _start_page(key, typed=request.form, errors=errors, error=messages.message(exc),
+                           status=status_of(exc) if status_of(exc) != 404 else 422)
+    flash(_("Your request %(number)s was opened.", number=number), "success")
+    return redirect(url_for("requests.show", number=number))
+
+
+@bp.get("/requests")
+@login_required
+def mine():
+    result = search.search_cases(uow(), actor=current_actor(), mine=True, page=int_arg("page", 1), per_page=20)
+    states = progress.open_steps_of_my_cases(uow(), actor=current_actor(), numbers=[c.number for c in result.items])
+    return render_template("requests/index.html", result=result, states=states,
+                           pages=max((result.total + 19) // 20, 1))
+
+
+@bp.get("/requests/<number>")
+@login_required
+def show(number: str):
+    return render_template("requests/show.html", poll_seconds=POLL_SECONDS, **case_context(number))
+
+
+@bp.get("/requests/<number>/progress")
+@login_required
+def live(number: str):
+    state = progress.case_progress(uow(), number=number, actor=current_actor())
+    template = "requests/_progress.html"
+    return render_template(template, progress=state, poll_seconds=POLL_SECONDS, now=uow().clock.now(),
+                           fragment=is_htmx())
