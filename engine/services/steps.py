@@ -71,39 +71,48 @@ def restore(uow: UnitOfWork, case: Case):
 
 def finish(uow: UnitOfWork, case: Case, workflow, *, event_type: str, actor: str | None, data: dict,
            signature: bytes | None = None):
-    """Store what a step did: state, data snapshot, timers, status, task rows and the journal event."""
-    runtime.compact(workflow)
-    case.state = serializer.dump(workflow)
-    case.data = runtime.current_data(workflow)
-    case.next_timer_due = runtime.next_timer_due(workflow)
-    if runtime.is_completed(workflow) and case.status == "running":
-        case.status = "completed"
-        case.ended_at = uow.now
-    opened = sync_tasks(uow, case, workflow)
-    if case.status == "running":
-        case.due_at = case_due(uow, case, definition_of(uow, case).meta)
-    event = history.append(uow, case, event_type, actor=actor, data={**data, "opened": opened},
-                           state=runtime.fingerprint(workflow), signature=signature)
-    notifications.on_step(uow, case, event_type=event_type, data=data, opened=opened)
+    """Store what a step did: state, data snapshot, timers, status, task rows and the journal event.
+
+    Everything is queued in the session and written by one flush at the end (one UPDATE of the case).
+    """
+    session = uow.session
+    with session.no_autoflush:
+        runtime.compact(workflow)
+        opened, new_rows = sync_tasks(uow, case, workflow)
+        case.state = serializer.dump(workflow)
+        case.data = runtime.current_data(workflow)
+        case.next_timer_due = runtime.next_timer_due(workflow)
+        if runtime.is_completed(workflow) and case.status == "running":
+            case.status = "completed"
+            case.ended_at = uow.now
+        if case.status == "running":
+            case.due_at = case_due(uow, case, definition_of(uow, case).meta, new_rows)
+        event = history.append(uow, case, event_type, actor=actor, data={**data, "opened": opened},
+                               state=runtime.fingerprint(workflow), signature=signature)
     try:
-        uow.session.flush()
+        session.flush()
     except StaleDataError as exc:
         raise StepConflict(number=case.number) from exc
+    notifications.on_step(uow, case, event_type=event_type, data=data, tasks=new_rows)
     return event
 
 
-def sync_tasks(uow: UnitOfWork, case: Case, workflow) -> list[dict]:
-    """Make the task rows of the case match SpiffWorkflow's READY human tasks; returns the new ones."""
+def sync_tasks(uow: UnitOfWork, case: Case, workflow) -> tuple[list[dict], list[Task]]:
+    """Make the task rows of the case match SpiffWorkflow's READY human tasks.
+
+    Returns what the journal records of the tasks opened, and their new rows. Runs without autoflush:
+    a row this step already ended is still 'ready' in the database but not in the session.
+    """
     ready = runtime.ready_human_tasks(workflow)
     ready_ids = {t.id for t in ready}
     open_rows = {r.id: r for r in uow.session.scalars(
-        select(Task).where(Task.case_id == case.id, Task.state == "ready")).all()}
+        select(Task).where(Task.case_id == case.id, Task.state == "ready")).all() if r.state == "ready"}
     for row_id, row in open_rows.items():
         if row_id not in ready_ids:
             row.state = "cancelled"
             row.ended_at = uow.now
     elements = definition_of(uow, case).meta["elements"]
-    opened = []
+    opened, rows = [], []
     for task in ready:
         if task.id in open_rows:
             continue
@@ -115,10 +124,11 @@ def sync_tasks(uow: UnitOfWork, case: Case, workflow) -> list[dict]:
                    assignee_id=None, state="ready", created_at=uow.now,
                    due_at=due_from(meta.get("deadline"), uow.now))
         uow.session.add(row)
+        rows.append(row)
         opened.append({"task": task.id, "element": task.element, "instance": task.instance,
                        "role": resolved.role, "unit": _unit_code(uow, resolved.unit_id),
                        "user": _username(uow, resolved.candidate_user_id)})
-    return opened
+    return opened, rows
 
 
 def due_from(deadline: str | None, start: datetime) -> datetime | None:
@@ -126,19 +136,21 @@ def due_from(deadline: str | None, start: datetime) -> datetime | None:
     return deadlines.due_at(deadline, start)
 
 
-def case_due(uow: UnitOfWork, case: Case, meta: dict) -> datetime | None:
+def case_due(uow: UnitOfWork, case: Case, meta: dict, new_rows: list[Task] = ()) -> datetime | None:
     """The case's statutory due date (process ``caseDeadline``), with the time spent in steps marked
-    ``pausesCaseDeadline`` (a dossier returned to the applicant) left out."""
+    ``pausesCaseDeadline`` (a dossier returned to the applicant) left out. Reads task rows as the session
+    holds them (this step's changes included)."""
     rule = meta.get("case_deadline")
     if not rule:
         return None
     pausing = [element for element, m in meta["elements"].items() if m.get("pauses_case_deadline")]
     pauses = []
     if pausing:
-        pauses = uow.session.execute(select(Task.created_at, Task.ended_at)
-                                     .where(Task.case_id == case.id, Task.element.in_(pausing))
-                                     .order_by(Task.created_at)).all()
-    return deadlines.due_at(rule, case.started_at, [tuple(p) for p in pauses])
+        rows = {r.id: r for r in uow.session.scalars(
+            select(Task).where(Task.case_id == case.id, Task.element.in_(pausing))).all()}
+        rows.update({r.id: r for r in new_rows if r.element in pausing})
+        pauses = sorted((r.created_at, r.ended_at) for r in rows.values())
+    return deadlines.due_at(rule, case.started_at, pauses)
 
 
 def _unit_code(uow: UnitOfWork, unit_id: int | None) -> str | None:

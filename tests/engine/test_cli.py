@@ -34,7 +34,7 @@ def cli(settings):
 
 
 def test_p1_runs_from_start_to_completion_through_the_cli(cli):
-    assert [p["key"] for p in json.loads(cli("process", "list", "--json").stdout)] == ["admission"]
+    assert "admission" in [p["key"] for p in json.loads(cli("process", "list", "--json").stdout)]
     users = {u["username"]: u for u in json.loads(cli("user", "list", "--json").stdout)}
     assert users["phamthidung"]["roles"] == [{"role": "cell_secretary", "unit": "HY-TANTIEN-DONG"},
                                              {"role": "party_member", "unit": "HY-TANTIEN-DONG"}]
@@ -54,7 +54,7 @@ def test_p1_runs_from_start_to_completion_through_the_cli(cli):
     assert case["status"] == "completed" and case["process"] == "admission" and case["version"] == 1
     assert case["unit"] == "HY-TANTIEN-DONG" and case["data"]["full_name"] == "Nguyễn Văn An"
     assert [e["type"] for e in case["events"]].count("task.completed") == len(P1_STEPS)
-    assert json.loads(cli("task", "list", "--all", "--json").stdout) == []
+    assert [t for t in json.loads(cli("task", "list", "--all", "--json").stdout) if t["case"] == number] == []
     assert "toàn vẹn" in cli("audit", "verify", number).stdout
     assert cli("worker", "--once").returncode == 0
 
@@ -102,7 +102,7 @@ def test_validate_prints_file_line_element_and_message_and_deploy_refuses(cli, t
     assert result.stdout.splitlines() == [f"{broken}:{line}: flow_cell_passed: Kịch bản dùng thành phần không được "
                                           f"phép: hàm __import__."]
     assert cli("deploy", str(broken), ok=False).returncode == 1
-    assert [p["version"] for p in json.loads(cli("process", "list", "--json").stdout)] == [1]
+    assert [p["version"] for p in json.loads(cli("process", "list", "--json").stdout) if p["key"] == "admission"] == [1]
 
 
 def test_deploy_prints_key_version_and_sha256(cli, tmp_path):

@@ -29,12 +29,13 @@ def _simple(key="simple", task=None, extra=""):
     return process(key, body, lane_nodes=["start", "work", "end"])
 
 
-def test_malformed_xml_is_reported_with_its_line(uow, tmp_path):
+def test_malformed_xml_is_reported_with_its_line_and_nothing_is_deployed(uow, tmp_path):
+    before = definitions.list_definitions(uow)
     xml = _simple().replace("</bpmn:userTask>", "</bpmn:userTsk>")
     path = write_bundle(tmp_path, "broken.bpmn", xml)
     [(file, line, element, code)] = _problems(uow, path)
     assert (file, code) == ("broken.bpmn", "xml.syntax") and line == xml.count("\n", 0, xml.index("</bpmn:userTsk>")) + 1
-    assert definitions.list_definitions(uow) == definitions.list_definitions(uow)
+    assert definitions.list_definitions(uow) == before
 
 
 def test_a_file_that_breaks_the_bpmn_schema_is_refused(uow, tmp_path):
