@@ -9,14 +9,28 @@ cd "$(dirname "$0")/.."
 want_test=false
 [[ "${1:-}" == "--test" ]] && want_test=true
 
-apt_packages=(python3-venv nodejs npm)
+# Each package is installed only when its check fails (node and npm may come from elsewhere than
+# Debian, e.g. NodeSource, and must not be replaced by Debian's).
+declare -A checks=(
+  [python3-venv]="python3 -m venv --help"
+  [nodejs]="command -v node"
+  [npm]="command -v npm"
+)
 if $want_test; then
-  apt_packages+=(postgresql chromium libreoffice-writer fonts-liberation poppler-utils softhsm2 openssl)
+  checks+=(
+    [postgresql]="command -v pg_ctlcluster && ls /usr/lib/postgresql/*/bin/postgres"
+    [chromium]="command -v chromium"
+    [libreoffice-writer]="command -v soffice"
+    [fonts-liberation]="fc-list | grep -qi 'Liberation Serif'"
+    [poppler-utils]="command -v pdftotext"
+    [softhsm2]="command -v softhsm2-util"
+    [openssl]="command -v openssl"
+  )
 fi
 
 missing=()
-for package in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+for package in "${!checks[@]}"; do
+  bash -c "${checks[$package]}" >/dev/null 2>&1 || missing+=("$package")
 done
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then

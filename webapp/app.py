@@ -8,6 +8,7 @@ blueprints. Outside demo mode it refuses to start without ``QUYTRINH_SECRET_KEY`
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -79,14 +80,27 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     return app
 
 
+def _demo_secret(data_dir: Path) -> str:
+    """Demo mode without QUYTRINH_SECRET_KEY: a random key kept in the data directory, so every gunicorn
+    worker signs sessions with the same key (a per-worker key logs users out at random)."""
+    path = data_dir / "demo-secret-key"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(32))
+    log.warning("demo mode: QUYTRINH_SECRET_KEY is not set; a random session key was written to %s", path)
+    return path.read_text(encoding="ascii").strip()
+
+
 def _flask_config(settings: Settings) -> dict:
     secret = settings.secret_key
     if not secret:
         if not settings.demo:
             settings.require_secret("secret_key")  # raises config.missing_secret
-        secret = secrets.token_hex(32)
-        log.warning("demo mode: QUYTRINH_SECRET_KEY is not set, a random session key was generated for this "
-                    "start; sessions end when the server restarts")
+        secret = _demo_secret(Path(settings.data_dir))
     secure = settings.secure_cookies if settings.secure_cookies is not None else not settings.demo
     return {
         "SECRET_KEY": secret,
