@@ -27,7 +27,8 @@ class UnitOfWork:
     """
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None, readonly: bool = False,
-                 functions: dict[str, Callable] | None = None, engine: Engine | None = None) -> None:
+                 functions: dict[str, Callable] | None = None, engine: Engine | None = None,
+                 script_engine: SafeScriptEngine | None = None) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.engine = engine or engine_for(settings.resolved_database_url)
@@ -39,7 +40,8 @@ class UnitOfWork:
         if functions is None:
             from workflows.functions import FUNCTIONS
             functions = FUNCTIONS
-        self.script_engine = SafeScriptEngine(functions, timeout_ms=settings.script_timeout_ms)
+        # A subclass may be given (the simulator's branch oracle); it is still the safe engine.
+        self.script_engine = script_engine or SafeScriptEngine(functions, timeout_ms=settings.script_timeout_ms)
         self.session: Session | None = None
         self.now: datetime | None = None
         self._depth = 0

@@ -444,6 +444,40 @@ def task_complete(ctx: Context, task_id: str, username: str, data: str | None) -
     click.echo(f"Đã hoàn thành nhiệm vụ của hồ sơ {number}.")
 
 
+@main.command()
+@click.argument("keys", nargs=-1)
+@click.option("--cases", "count", default=100, show_default=True, type=click.IntRange(1, 10_000),
+              help="Simulated cases per variant.")
+@click.option("--seed", default=2026, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--markdown", "markdown_file", type=click.Path(dir_okay=False), default=None,
+              help="Also write the report as Markdown to this file.")
+def compare(keys: tuple[str, ...], count: int, seed: int, as_json: bool, markdown_file: str | None) -> None:
+    """Compare the as-is and re-engineered variants of procedures (simulated cycle times)."""
+    from engine.demo import BPMN_DIR
+    from engine.services import simulation
+    folders = [BPMN_DIR / key for key in keys] if keys else None
+    if folders:
+        for folder in folders:
+            if not (folder / f"{folder.name}_asis.bpmn").is_file():
+                raise click.UsageError(f"không có hai phương án (hiện trạng và cải tiến) trong {folder}.")
+        results = [simulation.compare(f, cases_per_variant=count, seed=seed) for f in folders]
+    else:
+        results = simulation.compare_all(BPMN_DIR, cases_per_variant=count, seed=seed)
+    if markdown_file:
+        Path(markdown_file).write_text(simulation.markdown(results, cases_per_variant=count, seed=seed),
+                                       encoding="utf-8")
+    if as_json:
+        _echo_json([r.as_json() for r in results])
+        return
+    for r in results:
+        reduction = "–" if r.reduction is None else f"{r.reduction:.0%}"
+        verdict = "đạt" if r.meets_target else "CHƯA ĐẠT"
+        click.echo(f"{r.reengineered.name}: hiện trạng {r.asis.steps} bước, {r.asis.mean_days} ngày làm việc; "
+                   f"cải tiến {r.reengineered.steps} bước, {r.reengineered.mean_days} ngày; giảm {reduction} "
+                   f"({verdict} mục tiêu 30%)")
+
+
 # timers, audit, serve -------------------------------------------------------------------------
 
 @main.command()
