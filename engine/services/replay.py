@@ -31,11 +31,15 @@ STATE_CHANGING = ("case.started", "task.completed", "timer.fired", "message.rece
 
 @dataclass(frozen=True)
 class ReplayStep:
+    """One replayed event: the fingerprints compared, and what an auditor steps through."""
+
     seq: int
     type: str
     element: str | None
     recorded: str | None
     replayed: str | None
+    active: tuple[str, ...] = ()          # elements waiting after the event (tasks, timers, messages)
+    data_after: dict = field(default_factory=dict, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -130,7 +134,8 @@ def _replay(number: str, record: definitions.DefinitionRecord, events: list[tupl
             skip = frozenset()
             runtime.compact(workflow)
         fingerprint = runtime.fingerprint(workflow)
-        step = ReplayStep(seq, kind, data.get("element"), body.get("state"), fingerprint)
+        step = ReplayStep(seq, kind, data.get("element"), body.get("state"), fingerprint,
+                          active=runtime.waiting_elements(workflow), data_after=runtime.current_data(workflow))
         steps.append(step)
         if not step.ok:
             return ReplayReport(case=number, definition=record.sha256, steps=tuple(steps), diverged_at=seq,

@@ -213,6 +213,13 @@ def next_timer_due(workflow: BpmnWorkflow) -> datetime | None:
     return min(due).astimezone(timezone.utc) if due else None
 
 
+def waiting_elements(workflow: BpmnWorkflow) -> tuple[str, ...]:
+    """Element ids of the tasks that wait for a person, a timer or a message (what a diagram highlights)."""
+    found = {t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+             if t.task_spec.bpmn_id}
+    return tuple(sorted(found))
+
+
 def waiting_messages(workflow: BpmnWorkflow) -> list[str]:
     return sorted({e.name for e in workflow.waiting_events() if e.event_type in ("MessageEventDefinition",)})
 
