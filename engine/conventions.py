@@ -4,12 +4,15 @@ A designer declares everything in the file itself, with extension properties tha
 modeler can edit (``spiffworkflow:property`` or ``camunda:property``, name/value pairs):
 
 * on a **lane**: ``role`` (a role code such as ``cell_secretary``) and ``scope`` (which unit, relative
-  to the case, the role must be held in: ``case``, ``parent``, ``level:commune``, ``unit:CODE``), or
-  ``assignee`` = ``data:FIELD`` for a step given to the person named in the case data;
+  to the case, the role must be held in: ``case``, ``parent``, ``level:commune``, ``unit:CODE``, or
+  ``data:FIELD`` for the unit whose code is in the task data field ``FIELD``: the receiving organisation of a
+  transfer, known only once the member has named it), or ``assignee`` = ``data:FIELD`` for a step given to
+  the person named in the case data;
 * on a **user or manual task**: the same properties override the lane's; plus ``formJsonSchemaFilename``,
   ``signatureRequired``, ``decisions`` (e.g. ``approve,return,reject``), ``documents``, ``deadline``,
   ``outputVariable`` (store the form's data under this one key, e.g. each introducer's letter),
-  ``pausesCaseDeadline`` (the case's clock stops while this step is open: a dossier returned for supplements);
+  ``pausesCaseDeadline`` (the case's clock stops while this step is open: a dossier returned for supplements),
+  ``effect`` (an action the engine performs when the step completes, e.g. ``certificate.issue``);
   files from other tools may use ``camunda:candidateGroups="cell_secretary@parent"`` and
   ``camunda:assignee="${applicant}"``;
 * on the **process**: ``casePrefix`` (``KN`` gives ``KN-2026-000123``), ``caseTitle`` and ``caseDeadline``
@@ -39,7 +42,9 @@ HUMAN_TASKS = ("userTask", "manualTask")
 SCOPES = ("case", "parent")
 LEVELS = ("central", "province", "commune", "cell")
 
-_ASSIGN = re.compile(r"^(?P<role>[a-z][a-z0-9_]*)(@(?P<scope>case|parent|level:[a-z]+|unit:[A-Za-z0-9_.\-]+))?$")
+_ASSIGN = re.compile(r"^(?P<role>[a-z][a-z0-9_]*)"
+                     r"(@(?P<scope>case|parent|level:[a-z]+|unit:[A-Za-z0-9_.\-]+|data:[A-Za-z][A-Za-z0-9_]*))?$")
+_DATA_SCOPE = re.compile(r"^data:(?P<field>[A-Za-z][A-Za-z0-9_]*)$")
 _DATA = re.compile(r"^data:(?P<field>[A-Za-z][A-Za-z0-9_]*)$")
 _JUEL_VARIABLE = re.compile(r"^[$#]\{\s*(?P<field>[A-Za-z][A-Za-z0-9_]*)\s*\}$")
 
@@ -62,6 +67,12 @@ class Assignment:
     def describe(self) -> str:
         return f"data:{self.data_field}" if self.data_field else f"{self.role}@{self.scope}"
 
+    @property
+    def unit_field(self) -> str | None:
+        """The task-data field naming the unit, for ``scope="data:FIELD"`` (else None)."""
+        match = _DATA_SCOPE.match(self.scope or "")
+        return match.group("field") if match else None
+
 
 def parse_assignment(role: str | None = None, scope: str | None = None, assignee: str | None = None) -> Assignment:
     """Read the lane/task properties into an :class:`Assignment`; raises ``ValueError`` naming the bad part."""
@@ -80,7 +91,7 @@ def parse_assignment(role: str | None = None, scope: str | None = None, assignee
     compact_scope = match.group("scope")
     scope = (scope or compact_scope or "case").strip()
     if scope not in SCOPES and not (scope.startswith("level:") and scope[6:] in LEVELS) \
-            and not re.match(r"^unit:[A-Za-z0-9_.\-]+$", scope):
+            and not re.match(r"^unit:[A-Za-z0-9_.\-]+$", scope) and not _DATA_SCOPE.match(scope):
         raise ValueError(f"scope:{scope}")
     return Assignment(role=match.group("role"), scope=scope)
 
@@ -129,6 +140,7 @@ class ElementInfo:
     instructions: str
     output_variable: str | None = None
     pauses_case_deadline: bool = False
+    effect: str | None = None           # e.g. ``certificate.issue`` (engine/services/effects.py)
 
     def as_meta(self) -> dict:
         return {
@@ -137,6 +149,7 @@ class ElementInfo:
             "form": self.form, "signature_required": self.signature_required, "decisions": self.decisions,
             "documents": self.documents, "deadline": self.deadline, "instructions": self.instructions,
             "output_variable": self.output_variable, "pauses_case_deadline": self.pauses_case_deadline,
+            "effect": self.effect,
         }
 
 
@@ -176,6 +189,7 @@ def element_info(node: etree._Element, lane: etree._Element | None) -> ElementIn
         deadline=own.get("deadline"), instructions=instructions(node),
         output_variable=own.get("outputVariable") or None,
         pauses_case_deadline=truthy(own.get("pausesCaseDeadline")),
+        effect=(own.get("effect") or "").strip() or None,
     )
 
 

@@ -23,9 +23,15 @@ if TYPE_CHECKING:
 
 UNSUPPORTED = {
     "complexGateway": "element.unsupported",
-    "compensateEventDefinition": "element.unsupported",
+    "compensateEventDefinition": "element.unsupported",   # compensation throw, boundary and start events
     "transaction": "element.unsupported",
+    "cancelEventDefinition": "element.unsupported",
+    "linkEventDefinition": "element.unsupported",          # SpiffWorkflow reads a link as a none event
+    "adHocSubProcess": "element.unsupported",
 }
+_REFS = {"messageEventDefinition": ("messageRef", "message"), "signalEventDefinition": ("signalRef", "signal"),
+         "errorEventDefinition": ("errorRef", "error"), "escalationEventDefinition": ("escalationRef", "escalation")}
+_THROWS = ("endEvent", "intermediateThrowEvent")
 _SCRIPT_TAGS = {"script": "exec", "conditionExpression": "eval", "timeDuration": "eval", "timeDate": "eval",
                 "timeCycle": "eval", "loopCardinality": "eval", "completionCondition": "eval"}
 _SPIFF = "{%s}" % NS["spiffworkflow"]
@@ -34,14 +40,69 @@ _SPIFF = "{%s}" % NS["spiffworkflow"]
 def check_bundle(bundle: "Bundle", documents: dict[str, etree._Element], *,
                  known_roles: set[str] | None = None) -> list[Problem]:
     problems: list[Problem] = []
+    processes = {p.get("id") for root in documents.values() for p in root.iter(f"{BPMN}process")}
     for name, root in documents.items():
         if not name.endswith(".bpmn") and local(root.tag) != "definitions":
             continue
         if name.endswith(".dmn"):
             continue
+        defined = {e.get("id") for e in root if isinstance(e.tag, str) and local(e.tag) in ("message", "signal")}
+        for store in root.iter(f"{BPMN}dataStore"):
+            problems.append(Problem(name, store.sourceline or 0, store.get("id", ""), "datastore.no_implementation",
+                                    {"name": store.get("name") or store.get("id", "")}))
         for process in root.iter(f"{BPMN}process"):
             problems.extend(_check_process(name, process, bundle, known_roles))
+            problems.extend(_check_references(name, process, processes, defined))
     return problems
+
+
+def _check_references(file: str, process: etree._Element, processes: set, defined: set) -> list[Problem]:
+    """What SpiffWorkflow would run wrongly or reject without saying where: events, loops and calls that
+    name nothing (descriptive diagrams leave these empty)."""
+    problems = []
+
+    def add(node: etree._Element, code: str, **params) -> None:
+        problems.append(Problem(file, node.sourceline or 0, _id_of(node), code, params))
+
+    is_top = lambda node: node.getparent() is process  # noqa: E731
+    for node in process.iter():
+        if not isinstance(node.tag, str) or not node.tag.startswith(BPMN):
+            continue
+        tag = local(node.tag)
+        if tag in _REFS:
+            attribute, kind = _REFS[tag]
+            event = local(node.getparent().tag)
+            must_name = kind in ("message", "signal") or event in _THROWS
+            ref = node.get(attribute)
+            if must_name and (not ref or (kind in ("message", "signal") and ref not in defined)):
+                add(node, "event.missing_ref", kind=kind, event=event)
+        elif tag in ("sendTask", "receiveTask") and not node.get("messageRef"):
+            add(node, "event.missing_ref", kind="message", event=tag)
+        elif tag == "standardLoopCharacteristics" and node.get("loopMaximum") is None \
+                and node.find(f"{BPMN}loopCondition") is None:
+            add(node, "loop.unbounded")
+        elif tag == "multiInstanceLoopCharacteristics" and node.find(f"{BPMN}loopCardinality") is None \
+                and node.find(f"{BPMN}loopDataInputRef") is None:
+            add(node, "multi_instance.no_input")
+        elif tag == "callActivity":
+            called = (node.get("calledElement") or "").strip()
+            if not called:
+                add(node, "call.missing_target")
+            elif called not in processes:
+                add(node, "call.unknown_process", process=called)
+        elif tag == "businessRuleTask" and node.find(f"{BPMN}extensionElements/{_SPIFF}calledDecisionId") is None:
+            add(node, "decision.missing")
+        elif tag == "timeCycle" and is_top(node.getparent().getparent()) \
+                and local(node.getparent().getparent().tag) == "startEvent":
+            add(node, "timer.cycle_start")
+    return problems
+
+
+def _id_of(node: etree._Element) -> str:
+    owner = node
+    while owner is not None and not owner.get("id"):
+        owner = owner.getparent()
+    return owner.get("id", "") if owner is not None else ""
 
 
 def _check_process(file: str, process: etree._Element, bundle: "Bundle",
@@ -68,8 +129,8 @@ def _check_process(file: str, process: etree._Element, bundle: "Bundle",
             problems.append(Problem(file, node.sourceline or 0, "", "flow.missing_id",
                                     {"source": node.get("sourceRef", ""), "target": node.get("targetRef", "")}))
         if tag == "dataStoreReference" and not node.get("dataStoreRef"):
-            add(node, "element.unsupported", element_type=tag)
-        if tag in HUMAN_TASKS:
+            add(node, "datastore.no_implementation", name=node.get("name") or node.get("id", ""))
+        if tag in HUMAN_TASKS and node.tag.startswith(BPMN):   # not zeebe:userTask, an extension element
             problems.extend(_check_human_task(file, node, lanes.get(node.get("id", "")), bundle, known_roles))
         if tag == "startEvent" and node.getparent() is process:
             form = properties(node).get("formJsonSchemaFilename")
@@ -83,7 +144,7 @@ def _check_process(file: str, process: etree._Element, bundle: "Bundle",
                 add(node, "timer.missing_value")
         if tag in ("timeDuration", "timeDate", "timeCycle") and _is_time_literal(node.text):
             continue
-        if tag in _SCRIPT_TAGS and (node.text or "").strip():
+        if tag in _SCRIPT_TAGS and node.tag.startswith(BPMN) and (node.text or "").strip():
             problems.extend(_check_script(file, node, _SCRIPT_TAGS[tag]))
         if node.tag in (f"{_SPIFF}preScript", f"{_SPIFF}postScript") and (node.text or "").strip():
             problems.extend(_check_script(file, node, "exec"))
@@ -118,14 +179,30 @@ def _check_human_task(file: str, node: etree._Element, lane: etree._Element | No
     elif info.assignment is None:
         problems.append(Problem(file, line, element, "lane.missing_role", {"lane": info.lane or ""}))
     elif info.assignment.role and known_roles is not None and info.assignment.role not in known_roles:
-        problems.append(Problem(file, line, element, "role.unknown", {"role": info.assignment.role}))
-    if not info.form:
+        group = properties(node).get("sourceGroup") or (
+            properties(lane).get("sourceGroup") if lane is not None else None)
+        if group or _foreign_group(node):
+            # a group name of another tool that is neither a role nor bound in workflows/interop.py
+            problems.append(Problem(file, line, element, "group.unknown",
+                                    {"group": group or _foreign_group(node), "role": info.assignment.role}))
+        else:
+            problems.append(Problem(file, line, element, "role.unknown", {"role": info.assignment.role}))
+    if not info.form and info.kind == "manualTask":
+        pass  # a manual task is done outside the system: its step is a confirmation without data
+    elif not info.form:
         problems.append(Problem(file, line, element, "task.missing_form", {}))
     else:
         problems.extend(_check_form(file, node, info.form, bundle))
     if info.deadline and not deadlines.is_rule(info.deadline):
         problems.append(Problem(file, line, element, "deadline.invalid", {"value": info.deadline}))
     return problems
+
+
+def _foreign_group(node: etree._Element) -> str | None:
+    for prefix in ("camunda", "flowable", "activiti"):
+        if node.get(f"{{{NS[prefix]}}}candidateGroups"):
+            return node.get(f"{{{NS[prefix]}}}candidateGroups")
+    return None
 
 
 def _check_form(file: str, node: etree._Element, form: str, bundle: "Bundle") -> list[Problem]:
@@ -171,6 +248,8 @@ def process_meta(process: etree._Element, bundle: "Bundle", documents: dict[str,
         if not isinstance(node.tag, str):
             continue
         tag = local(node.tag)
+        if not node.tag.startswith(BPMN):
+            continue
         if tag in HUMAN_TASKS or tag in ("scriptTask", "serviceTask", "callActivity", "subProcess",
                                          "businessRuleTask", "intermediateCatchEvent", "boundaryEvent",
                                          "endEvent", "startEvent", "sendTask", "receiveTask"):
@@ -178,6 +257,13 @@ def process_meta(process: etree._Element, bundle: "Bundle", documents: dict[str,
             elements[info.element_id] = info.as_meta()
             if tag == "startEvent" and node.getparent() is process:
                 start_form = properties(node).get("formJsonSchemaFilename")
+    # The steps of the processes it calls (from the same bundle) run inside its cases: their tasks are
+    # assigned and completed with the caller's definition.
+    for called in _called_processes(process, documents):
+        called_lanes = lane_of_nodes(called)
+        for node in called.iter(*(f"{BPMN}{t}" for t in HUMAN_TASKS)):
+            info = element_info(node, called_lanes.get(node.get("id", "")))
+            elements.setdefault(info.element_id, info.as_meta())
     key = process.get("id")
     return {
         "key": key,
@@ -190,6 +276,18 @@ def process_meta(process: etree._Element, bundle: "Bundle", documents: dict[str,
         "documentation": _documentation(process),
         "elements": elements,
     }
+
+
+def _called_processes(process: etree._Element, documents: dict[str, etree._Element]) -> list[etree._Element]:
+    by_id = {p.get("id"): p for root in documents.values() for p in root.iter(f"{BPMN}process")}
+    found, stack = [], [process]
+    while stack:
+        for call in stack.pop().iter(f"{BPMN}callActivity"):
+            called = by_id.get(call.get("calledElement"))
+            if called is not None and called is not process and called not in found:
+                found.append(called)
+                stack.append(called)
+    return found
 
 
 def _default_prefix(key: str) -> str:

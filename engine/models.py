@@ -218,7 +218,8 @@ class CaseEvent(Base):
     body: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
-    #: Detached CMS signature over ``body`` for signed steps (signatures issue); empty otherwise.
+    #: Detached CMS signature over the canonical JSON of ``data.signed`` (the decision) for signed steps
+    #: (docs/signatures.md); empty otherwise.
     signature: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
@@ -285,3 +286,150 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# Signatures and documents (issues 4 and 5) ---------------------------------------------------
+
+class Authority(Base):
+    """One certificate authority of the installation (``root`` or ``issuing``), its key sealed under
+    ``QUYTRINH_CA_PASSPHRASE``. The issuing CA also holds the CRL it last published."""
+
+    __tablename__ = "certificate_authorities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))             # root | issuing
+    subject: Mapped[str] = mapped_column(String(255))
+    certificate_pem: Mapped[str] = mapped_column(Text)
+    sealed_key: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))           # of the certificate's DER
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    not_after: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    crl_number: Mapped[int] = mapped_column(Integer, default=0)
+    crl_der: Mapped[bytes | None] = mapped_column(LargeBinary)
+    crl_this_update: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    crl_next_update: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SigningKey(Base):
+    """A signing key pair: sealed under the holder's PIN (``software``), on a PKCS#11 token (``pkcs11``,
+    only labels are stored), or the engine's own key sealed under the CA passphrase (``system``)."""
+
+    __tablename__ = "user_keys"
+    __table_args__ = (Index("ix_user_keys_user", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    storage: Mapped[str] = mapped_column(String(16))          # software | pkcs11 | system
+    sealed_key: Mapped[str | None] = mapped_column(Text)
+    token_label: Mapped[str | None] = mapped_column(String(64))
+    key_label: Mapped[str | None] = mapped_column(String(128))
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    public_key_sha256: Mapped[str] = mapped_column(String(64))  # of the SubjectPublicKeyInfo DER
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))   # the P11 case that made it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PinCounter(Base):
+    """Wrong PINs in a row for one software key; written in a transaction of its own, so a step that
+    rolls back cannot reset it (signatures/pin.py)."""
+
+    __tablename__ = "pin_counters"
+
+    key_id: Mapped[int] = mapped_column(ForeignKey("user_keys.id"), primary_key=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Certificate(Base):
+    """A certificate the issuing CA issued; ``serial`` is upper-case hex (up to 159 bits: text, not BIGINT).
+
+    A user certificate signs once activated and until revoked or expired; ``kind = 'system'`` is the
+    engine's own certificate (checkpoints, organisation seals)."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (Index("ix_certificates_user", "user_id", "revoked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))             # user | system
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    key_id: Mapped[int] = mapped_column(ForeignKey("user_keys.id"))
+    authority_id: Mapped[int] = mapped_column(ForeignKey("certificate_authorities.id"))
+    subject_name: Mapped[str] = mapped_column(String(255))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    position: Mapped[str | None] = mapped_column(String(255))
+    certificate_pem: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))           # of the certificate's DER
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    not_after: Mapped[datetime] = mapped_column(UTCDateTime)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    issued_by: Mapped[str | None] = mapped_column(String(64))
+    issue_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revocation_reason: Mapped[str | None] = mapped_column(String(32))
+    invalid_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+    revoke_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+
+
+class Document(Base):
+    """One version of a generated document of a case (never overwritten: a re-render adds a version).
+
+    The bytes live in the attachments' blob store under their sha256; ``signature`` is the detached CMS
+    (``.p7s``) over them when the step was signed (``signature_kind = 'person'``) or sealed with the
+    engine's certificate (``'seal'``)."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("case_id", "key", "version"), Index("ix_documents_case", "case_id", "event_seq"))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    key: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(255))
+    filename: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    element: Mapped[str] = mapped_column(String(255))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    event_seq: Mapped[int] = mapped_column(Integer)           # the journal event that produced it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    signer_name: Mapped[str | None] = mapped_column(String(255))
+    signer_position: Mapped[str | None] = mapped_column(String(255))
+    signer_title: Mapped[str | None] = mapped_column(String(64))
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    signature_kind: Mapped[str | None] = mapped_column(String(16))    # person | seal
+    certificate_serial: Mapped[str | None] = mapped_column(String(64))
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+# Designer ---------------------------------------------------------------------------------------
+
+class Draft(Base):
+    """A procedure being edited in the designer: its files as last saved, not deployed (and not run).
+
+    Deploying a draft makes a new immutable :class:`Definition` version; the draft keeps the number of the
+    version it became. ``revision`` grows by one per save, so an editor holding an older revision cannot
+    overwrite a colleague's save."""
+
+    __tablename__ = "designer_drafts"
+    __table_args__ = (Index("ix_designer_drafts_key", "key", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(255))
+    main_file: Mapped[str] = mapped_column(String(255))
+    #: {file name: text}, as in :attr:`Definition.files`
+    files: Mapped[dict] = mapped_column(JSONType)
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deployed_version: Mapped[int | None] = mapped_column(Integer)

@@ -33,6 +33,10 @@ class Settings:
     demo_pin: str | None = field(default=None, metadata={"env": "QUYTRINH_DEMO_PIN"})
     #: Passphrase encrypting the certificate authority's keys at rest.
     ca_passphrase: str | None = field(default=None, metadata={"env": "QUYTRINH_CA_PASSPHRASE"})
+    #: PKCS#11 module of the signing tokens (the only library loaded: users name a token, never a module).
+    pkcs11_module: str = field(default="/usr/lib/softhsm/libsofthsm2.so", metadata={"env": "QUYTRINH_PKCS11_MODULE"})
+    #: Validity of a user certificate issued by the internal CA, in days.
+    certificate_days: int = field(default=730, metadata={"env": "QUYTRINH_CERTIFICATE_DAYS", "type": int})
     #: Wall-clock budget of one script or expression evaluation, in milliseconds.
     script_timeout_ms: int = field(default=1000, metadata={"env": "QUYTRINH_SCRIPT_TIMEOUT_MS", "type": int})
     #: Seconds between two polls of the timer worker.

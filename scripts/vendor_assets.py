@@ -20,6 +20,7 @@ TARGET = ROOT / "webapp" / "static" / "vendor"
 FILES = [
     ("htmx.org/dist/htmx.min.js", "htmx.min.js"),
     ("bpmn-js/dist/bpmn-navigated-viewer.production.min.js", "bpmn-js/bpmn-navigated-viewer.production.min.js"),
+    ("bpmn-js/dist/bpmn-modeler.production.min.js", "bpmn-js/bpmn-modeler.production.min.js"),   # the designer
     ("bpmn-js/dist/assets/diagram-js.css", "bpmn-js/diagram-js.css"),
     ("bpmn-js/dist/assets/bpmn-js.css", "bpmn-js/bpmn-js.css"),
 ]

@@ -126,8 +126,13 @@ def create_issuing_ca(root: CertificateAuthority, *, root_passphrase: str, subje
 
 def issue_user_certificate(issuer: CertificateAuthority, *, passphrase: str,
                            public_key: rsa.RSAPublicKey, subject: SubjectInfo, not_before: datetime,
-                           not_after: datetime, crl_url: str | None = None) -> IssuedCertificate:
+                           not_after: datetime, crl_url: str | None = None,
+                           issuer_key: rsa.RSAPrivateKey | None = None) -> IssuedCertificate:
     """Issue a signing certificate for ``public_key`` (software or token key) to ``subject``.
+
+    ``issuer_key``: the issuing CA's key already opened with :meth:`CertificateAuthority.private_key`,
+    to issue many certificates with one unsealing (each unsealing costs a scrypt derivation); it must
+    match the issuing CA's certificate.
 
     Key usage digitalSignature + contentCommitment (non-repudiation), critical; extended key usage
     emailProtection + documentSigning; a random 159-bit serial (RFC 5280 §4.1.2.2: at most 20
@@ -142,7 +147,10 @@ def issue_user_certificate(issuer: CertificateAuthority, *, passphrase: str,
         raise KeyUnsupported(key_type=type(public_key).__name__,
                              key_size=getattr(public_key, "key_size", 0))
     issuer_cert = issuer.certificate()
-    issuer_key = issuer.private_key(passphrase)
+    if issuer_key is None:
+        issuer_key = issuer.private_key(passphrase)
+    elif _spki(issuer_key.public_key()) != _spki(issuer_cert.public_key()):
+        raise KeyStoreInvalid(reason="issuer_key_mismatch")
     not_before = whole_seconds(as_utc(not_before, "not_before"))
     not_after = whole_seconds(as_utc(not_after, "not_after"))
     _check_validity(not_before, not_after, issuer=issuer_cert)
@@ -160,6 +168,10 @@ def issue_user_certificate(issuer: CertificateAuthority, *, passphrase: str,
     certificate = builder.sign(issuer_key, hashes.SHA256())
     return IssuedCertificate(certificate_pem=certificate.public_bytes(serialization.Encoding.PEM),
                              serial=certificate.serial_number, not_before=not_before, not_after=not_after)
+
+
+def _spki(public_key) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 def _new_ca_key(key_size: int) -> rsa.RSAPrivateKey:

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 DEMO_PASSWORD = "mat-khau-thu-nghiem"
 DEMO_PIN = "246810"
+CA_PASSPHRASE = "test-ca-passphrase"
 LOADED_AT = datetime(2026, 1, 5, 1, 0, tzinfo=timezone.utc)
 NOW = datetime(2026, 11, 26, 1, 0, tzinfo=timezone.utc)   # 08:00 in Hà Nội
 PG_URL = os.environ.get("QUYTRINH_TEST_DATABASE_URL")
@@ -81,7 +82,7 @@ def database_template(tmp_path_factory):
         _pg_database("drop", name)
         return
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    settings = Settings(database_url=f"sqlite:///{path}")
+    settings = Settings(database_url=f"sqlite:///{path}", demo_pin=DEMO_PIN, ca_passphrase=CA_PASSPHRASE)
     migrate.upgrade(settings)
     demo.load(UnitOfWork(settings, clock=FixedClock(LOADED_AT)), password=DEMO_PASSWORD)
     engine_for(settings.resolved_database_url).dispose()
@@ -91,7 +92,7 @@ def database_template(tmp_path_factory):
 @pytest.fixture
 def settings(tmp_path, database_template) -> Settings:
     common = dict(data_dir=str(tmp_path / "data"), demo_password=DEMO_PASSWORD, demo_pin=DEMO_PIN,
-                  secret_key="test-secret-key", ca_passphrase="test-ca-passphrase")
+                  secret_key="test-secret-key", ca_passphrase=CA_PASSPHRASE)
     if PG_URL:
         url = database_template
         engine = engine_for(url)

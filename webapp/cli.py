@@ -157,7 +157,10 @@ def demo() -> None:
 def demo_load(ctx: Context) -> None:
     """Load the demo organisation and users; deploy every file under bpmn/."""
     from engine import demo as demo_data
-    deployed = demo_data.load(ctx.uow, password=ctx.settings.demo_password)
+    from engine.errors import ConfigurationError
+    if not ctx.settings.demo_pin:    # demo load also makes the CA and the demo users' signing keys
+        raise ConfigurationError("config.missing_secret", variable="QUYTRINH_DEMO_PIN")
+    deployed = demo_data.load(ctx.uow, password=ctx.settings.demo_password, pin=ctx.settings.demo_pin)
     for item in deployed:
         click.echo(f"{item.key} {item.version} {item.sha256}")
     click.echo(f"Đã nạp dữ liệu trình diễn ({len(demo_data.USERS)} người dùng, {len(deployed)} quy trình).")
@@ -436,11 +439,13 @@ def task_release(ctx: Context, task_id: str, username: str) -> None:
 @click.argument("task_id")
 @click.option("--as", "username", required=True)
 @click.option("--data", "data", default=None, help="Form data as a JSON object.")
+@click.option("--pin", default=None, help="PIN of the signing key (steps that need a digital signature).")
 @pass_context
-def task_complete(ctx: Context, task_id: str, username: str, data: str | None) -> None:
-    """Complete a task with form data."""
+def task_complete(ctx: Context, task_id: str, username: str, data: str | None, pin: str | None) -> None:
+    """Complete a task with form data (signed with the user's key when the step requires it)."""
     from engine.services import tasks
-    number = tasks.complete_task(ctx.uow, task_id=task_id, actor=ctx.actor(username), data=_parse_json(data, "--data"))
+    number = tasks.complete_task(ctx.uow, task_id=task_id, actor=ctx.actor(username), data=_parse_json(data, "--data"),
+                                 pin=pin)
     click.echo(f"Đã hoàn thành nhiệm vụ của hồ sơ {number}.")
 
 
@@ -545,6 +550,52 @@ _REASONS = {
     "column": "thông tin sự kiện khác với nội dung đã băm",
     "head": "sự kiện cuối cùng bị xóa",
 }
+
+
+@main.group()
+def signature() -> None:
+    """Chữ ký số."""
+
+
+@signature.command("verify")
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_context
+def signature_verify(ctx: Context, number: str, as_json: bool) -> None:
+    """Check every signature of a case; exit 1 naming the first that does not hold."""
+    from engine.services import verification
+    report = verification.verify_case_signatures(ctx.uow, number)
+    if as_json:
+        _echo_json(report.as_json())
+    failure = report.first_failure
+    if failure is not None:
+        if not as_json:
+            click.echo(f"Hồ sơ {number}: chữ ký của bước «{failure.element}» (sự kiện #{failure.seq}"
+                       f"{', ' + failure.actor if failure.actor else ''}) không hợp lệ: "
+                       f"{messages.signature_message(failure.code, failure.params)}", err=True)
+        raise click.exceptions.Exit(1)
+    if not as_json:
+        for step in report.steps:
+            who = f"{step.signer_name} ({step.serial})" if step.signer_name else f"con dấu số ({step.serial})"
+            click.echo(f"  ✓ #{step.seq} {step.element}: {who}")
+        click.echo(f"Hồ sơ {number}: {len(report.steps)} chữ ký số hợp lệ.")
+
+
+@signature.command("export")
+@click.argument("number")
+@click.argument("directory", type=click.Path(file_okay=False))
+@pass_context
+def signature_export(ctx: Context, number: str, directory: str) -> None:
+    """Write root.pem and, per signed step, STEP.json (the signed bytes) and STEP.p7s (the signature)."""
+    from engine.services import verification
+    files = verification.signature_bundle(ctx.uow, number)
+    target = Path(directory)
+    for name, content in files.items():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    click.echo(f"Đã ghi {len(files)} tệp vào {target}. Kiểm tra không cần quytrinh: openssl cms -verify -binary "
+               f"-inform DER -in BƯỚC.p7s -content BƯỚC.json -CAfile root.pem -purpose any")
 
 
 @main.command()

@@ -55,6 +55,40 @@ VI: dict[str, str] = {
     "gateway.unconditioned_flow": "Luồng ra của cổng «{gateway}» không có điều kiện và không phải luồng mặc định.",
     "timer.missing_value": "Sự kiện hẹn giờ chưa có giá trị thời gian (timeDuration, timeDate hoặc timeCycle).",
     "deadline.invalid": "Thời hạn «{value}» không đúng dạng ISO 8601 (ví dụ P30D là 30 ngày).",
+    # validation rules and files drawn in other tools (engine/lint.py, engine/dialects.py, docs/interop.md)
+    "datastore.no_implementation": "Kho dữ liệu «{name}» (dataStore) chưa có cài đặt trong quytrinh nên không chạy được. Hãy bỏ kho dữ liệu khỏi sơ đồ hoặc thay bằng đối tượng dữ liệu (data object) của hồ sơ.",
+    "event.missing_ref": "Sự kiện {kind} ({event}) chưa chỉ rõ {kind} nào (thiếu tham chiếu, hoặc tham chiếu tới phần tử không tồn tại). Hãy chọn hoặc tạo {kind} có tên trong trình thiết kế.",
+    "loop.unbounded": "Vòng lặp chuẩn chưa có điều kiện dừng: hãy đặt loopCondition hoặc loopMaximum.",
+    "multi_instance.no_input": "Bước đa phiên bản chưa nói chạy bao nhiêu lần: hãy đặt loopCardinality (số lần) hoặc danh sách (loopDataInputRef, camunda:collection).",
+    "call.missing_target": "Bước gọi quy trình (callActivity) chưa chọn quy trình được gọi: hãy đặt calledElement.",
+    "call.unknown_process": "Quy trình được gọi «{process}» không có trong gói tải lên: hãy tải kèm tệp BPMN định nghĩa quy trình này.",
+    "decision.missing": "Bước quy tắc nghiệp vụ chưa chỉ bảng quyết định (DMN): hãy đặt camunda:decisionRef hoặc spiffworkflow:calledDecisionId và tải kèm tệp DMN.",
+    "timer.cycle_start": "Sự kiện bắt đầu hẹn giờ lặp lại (timeCycle) chưa được hỗ trợ: hồ sơ do người dùng mở. Hãy dùng timeDate/timeDuration hoặc bỏ hẹn giờ ở sự kiện bắt đầu.",
+    "group.unknown": "Nhóm «{group}» (candidateGroups hoặc tên làn) không phải vai trò trong mô hình tổ chức và chưa được khai báo ánh xạ trong workflows/interop.py (ASSIGNMENTS). Hãy đổi thành mã vai trò (ví dụ cell_secretary@parent) hoặc nhờ quản trị viên khai báo ánh xạ.",
+    "expression.untranslatable": "Biểu thức «{expression}» ({kind}) không chuyển được sang ngôn ngữ biểu thức của quytrinh. Hãy viết lại ở dạng đơn giản (ví dụ ${{approved}}, ${{amount > 1000 && region == 'HN'}}) hoặc bằng cú pháp của quytrinh (docs/scripts.md).",
+    "timer.cron_untranslatable": "Biểu thức cron «{expression}» không phải một chu kỳ cố định (mỗi N giây, phút hoặc giờ). Hãy dùng chu kỳ ISO 8601, ví dụ R/PT5M.",
+    "subprocess.no_start": "Quy trình con không có sự kiện bắt đầu và không xác định được bước đầu tiên: hãy thêm sự kiện bắt đầu.",
+    "assignment.untranslatable": "Cách giao việc «{value}» dùng biểu thức mà quytrinh không chuyển được. Hãy dùng tên nhóm, ${{biến}} chứa tên người dùng, hoặc thuộc tính role/assignee (docs/lanes.md).",
+    "assignment.several_groups": "Bước được giao cho nhiều nhóm «{value}» ứng với các vai trò khác nhau; mỗi bước của quytrinh chỉ giao cho một vai trò. Hãy giữ lại một nhóm.",
+    "assignment.unbound_user": "Bước được giao cố định cho người dùng «{user}» của công cụ khác. quytrinh giao việc theo vai trò: hãy dùng candidateGroups, ${{biến}}, hoặc nhờ quản trị viên khai báo ánh xạ «{user}» trong workflows/interop.py.",
+    "form.unreadable_key": "Biểu mẫu «{key}» (formKey) nằm ngoài tệp BPMN nên quytrinh không đọc được. Hãy đặt tệp JSON Schema «{file}» bên cạnh tệp BPMN, hoặc khai báo các trường biểu mẫu (camunda:formData / formProperty).",
+    "form.key_mapped": "Biểu mẫu «{key}» được thay bằng tệp JSON Schema «{file}».",
+    "script.foreign": "Phần tử {construct} ({language}) của công cụ khác chạy mã Java/Groovy/JavaScript mà quytrinh không chạy được. Hãy bỏ nó, hoặc thay bằng bước kịch bản (scriptTask) viết bằng ngôn ngữ của quytrinh (docs/scripts.md).",
+    "service.missing_implementation": "Bước dịch vụ chưa nói gọi chức năng nào: hãy đặt camunda:class, camunda:expression, camunda:topic (hoặc spiffworkflow:serviceTaskOperator) ứng với một chức năng đã đăng ký.",
+    "service.unbound": "Bước dịch vụ dùng «{binding}» nhưng chưa được ánh xạ tới chức năng đã đăng ký (workflows/interop.py SERVICES → workflows/functions.py). Hãy nhờ quản trị viên khai báo ánh xạ.",
+    "service.arguments": "Lời gọi chức năng «{function}» có {given} tham số nhưng chức năng chỉ nhận {expected}.",
+    # notes: what the rewrite of a file from another tool did (shown by validate, kept with the version)
+    "process.executable_assumed": "Quy trình không ghi isExecutable: coi là được thực thi (như Camunda, Flowable, SpiffWorkflow).",
+    "process.not_executable_skipped": "Quy trình được đánh dấu isExecutable=\"false\" (ví dụ bể của bên ngoài): chỉ để minh họa, không chạy.",
+    "timer.cron_translated": "Biểu thức cron «{expression}» được chuyển thành chu kỳ {value} (tính từ lúc bắt đầu chờ, không theo giờ đồng hồ).",
+    "gateway.default_assumed": "Luồng không điều kiện «{flow}» đứng cuối nên được coi là luồng mặc định (như Camunda chọn luồng đầu tiên thỏa mãn).",
+    "assignment.default_applied": "Bước không nêu người xử lý: giao cho «{assignment}» theo khai báo mặc định của quản trị viên (workflows/interop.py, khóa «*»).",
+    "subprocess.start_added": "Đã thêm sự kiện bắt đầu trước các bước không có luồng vào: {nodes}.",
+    "flow.implicit_split": "Bước có {count} luồng ra được tách bằng cổng {gateway} (tách nhánh ngầm định theo BPMN).",
+    "form.generated": "Đã tạo biểu mẫu JSON Schema gồm {fields} trường từ khai báo formData/formProperty.",
+    "form.start_inputs": "Quy trình đọc các biến chưa được bước nào đặt ({fields}): hỏi chúng ở biểu mẫu mở hồ sơ (Camunda/Flowable nhận chúng khi khởi tạo qua API).",
+    "service.bound": "Bước dịch vụ «{binding}» gọi chức năng «{function}».",
+    "service.expression_evaluated": "Biểu thức dịch vụ «{expression}» không gọi chức năng nào: chỉ tính giá trị.",
     # scripts
     "script.syntax": "Biểu thức hoặc kịch bản sai cú pháp ở dòng {line}: {detail}.",
     "script.not_allowed": "Kịch bản dùng thành phần không được phép: {construct} {detail}.",
@@ -93,6 +127,53 @@ VI: dict[str, str] = {
     "form.invalid": "Biểu mẫu có {count} trường chưa đúng.",
     "form.too_large": "Dữ liệu biểu mẫu quá lớn.",
     "signature.invalid": "Chữ ký số không hợp lệ.",
+    # digital signatures, certificates, generated documents (signatures issue; docs/signatures.md)
+    "signature.pin_required": "Bước «{step}» cần chữ ký số: vui lòng nhập mã PIN của khóa ký (dòng lệnh: thêm --pin PIN).",
+    "signature.wrong_pin": "Mã PIN không đúng. Còn {remaining} lần thử trước khi khóa ký bị khóa.",
+    "signature.pin_locked": "Khóa ký đã bị khóa vì nhập sai mã PIN {max_attempts} lần. Vui lòng liên hệ phòng Cơ yếu – CNTT để mở khóa.",
+    "signature.pin_weak": "Mã PIN chưa đủ an toàn: cần ít nhất {min_length} ký tự, không phải một ký tự lặp lại hay dãy số liên tiếp.",
+    "signature.no_certificate": "Bạn chưa có chứng thư số để ký. Hãy đề nghị cấp chứng thư số (trang «Chứng thư số của tôi»).",
+    "signature.certificate_other_unit": "Chứng thư số {serial} của bạn cấp cho «{certificate_unit}», không phải cho «{unit}» nơi bạn xử lý bước này. Hãy đề nghị cấp chứng thư số cho đơn vị này.",
+    "signature.certificate_not_activated": "Chứng thư số {serial} chưa được kích hoạt: hãy hoàn thành bước «Kích hoạt chứng thư số».",
+    "signature.certificate_revoked": "Chứng thư số {serial} đã bị thu hồi (từ {revoked_at}): không thể dùng để ký.",
+    "signature.certificate_expired": "Chứng thư số {serial} đã hết hạn ({not_after}): hãy đề nghị gia hạn.",
+    "signature.certificate_not_yet_valid": "Chứng thư số {serial} chưa đến thời hạn có hiệu lực ({not_before}).",
+    "signature.certificate_unsuitable": "Chứng thư số không được phép dùng để ký văn bản.",
+    "signature.certificate_unknown": "Chứng thư số không do tổ chức chứng thực nội bộ cấp.",
+    "signature.malformed": "Dữ liệu chữ ký số bị hỏng, không đọc được.",
+    "signature.unsupported_algorithm": "Chữ ký số dùng thuật toán không được hỗ trợ.",
+    "signature.content_mismatch": "Nội dung đã ký bị thay đổi sau khi ký.",
+    "signature.chain_invalid": "Chứng thư số không dẫn về chứng thư gốc tin cậy.",
+    "signature.time_mismatch": "Thời điểm ký ghi trong chữ ký khác với thời điểm ghi trong nhật ký hồ sơ.",
+    "signature.key_store_invalid": "Khóa ký lưu trữ bị hỏng hoặc không đúng định dạng. Vui lòng liên hệ phòng Cơ yếu – CNTT.",
+    "signature.key_mismatch": "Khóa ký không khớp với chứng thư số.",
+    "signature.key_unsupported": "Loại khóa không được hỗ trợ (cần RSA từ 2048 bit).",
+    "signature.token_unavailable": "Không dùng được thiết bị ký số (token «{token}»): kiểm tra thiết bị đã cắm và đúng khóa.",
+    "signature.ca_passphrase_invalid": "Mật khẩu của tổ chức chứng thực nội bộ (QUYTRINH_CA_PASSPHRASE) không đúng.",
+    "signature.validity_invalid": "Thời hạn hiệu lực của chứng thư không hợp lệ.",
+    "signature.revocation_invalid": "Yêu cầu thu hồi không hợp lệ (lý do hoặc thời điểm).",
+    "signature.already_revoked": "Chứng thư số {serial} đã bị thu hồi trước đó.",
+    "signature.crl_invalid": "Danh sách chứng thư bị thu hồi (CRL) không hợp lệ.",
+    "signature.missing": "Bước này bắt buộc ký số nhưng không có chữ ký.",
+    "signature.decision_missing": "Nhật ký không giữ nội dung quyết định đã ký.",
+    "signature.journal_mismatch": "Nội dung đã ký không khớp với nhật ký hồ sơ (trường «{field}»).",
+    "signature.signer_mismatch": "Người ký không phải người được ghi trong nhật ký, hoặc chứng thư {serial} không được cấp cho người này.",
+    "signature.role_not_held": "Người ký «{username}» không giữ vai trò «{role}» tại «{unit}» vào thời điểm ký.",
+    "signature.file_changed": "Tệp «{name}» đã bị thay đổi sau khi ký (mã băm không khớp).",
+    "signature.document_signature_invalid": "Chữ ký số của văn bản «{name}» không hợp lệ.",
+    "ca.not_initialised": "Chưa khởi tạo tổ chức chứng thực nội bộ (chạy «quytrinh demo load» hoặc liên hệ quản trị viên).",
+    "certificate.not_found": "Không tìm thấy chứng thư số {serial}.",
+    "certificate.invalid_reason": "Lý do thu hồi «{reason}» không hợp lệ.",
+    "certificate.no_holder": "Hồ sơ không xác định được người được cấp chứng thư số.",
+    "certificate.not_holder": "Chỉ người được cấp chứng thư số mới thực hiện được bước này.",
+    "certificate.token_required": "Vui lòng nhập nhãn thiết bị ký số (token) để tạo khóa trên thiết bị.",
+    "certificate.no_pending_key": "Hồ sơ {number} chưa có cặp khóa chờ cấp chứng thư.",
+    "certificate.not_issued": "Chứng thư số của hồ sơ này chưa được cấp.",
+    "certificate.none_to_revoke": "Không có chứng thư số còn hiệu lực để thu hồi ({serial}).",
+    "certificate.pin_mismatch": "Hai lần nhập mã PIN không giống nhau.",
+    "effect.unknown": "Quy trình yêu cầu thao tác «{effect}» mà hệ thống không có.",
+    "document.not_found": "Không tìm thấy văn bản.",
+    "document.not_signed": "Văn bản này chưa được ký số.",
     # web application: sign-in, API, attachments, notifications (issue 4)
     "auth.invalid_token": "Mã truy cập API không hợp lệ hoặc đã bị thu hồi.",
     "auth.login_required": "Vui lòng đăng nhập để tiếp tục.",
@@ -117,6 +198,17 @@ VI: dict[str, str] = {
     "http.method_not_allowed": "Thao tác này không được hỗ trợ tại địa chỉ này.",
     "http.too_large": "Dữ liệu gửi lên quá lớn: chỉ được tối đa {limit_mb} MB.",
     "http.internal": "Lỗi hệ thống không mong đợi. Sự cố đã được ghi lại; vui lòng thử lại sau.",
+    # process designer: drafts, uploads, versions (engine/services/designer.py)
+    "designer.required": "Chỉ người thiết kế quy trình hoặc quản trị viên mới được dùng trình thiết kế.",
+    "draft.not_found": "Không tìm thấy bản nháp quy trình {draft}.",
+    "draft.changed": "Bản nháp vừa được {by} lưu (lần lưu thứ {revision}). Hãy tải lại trang để xem bản mới nhất trước khi lưu.",
+    "draft.invalid_key": "Mã quy trình «{key}» không hợp lệ: dùng chữ thường không dấu, số và dấu gạch dưới, bắt đầu bằng chữ (ví dụ ket_nap_dang_vien).",
+    "draft.key_exists": "Đã có quy trình mã «{key}». Hãy mở quy trình đó để sửa, hoặc chọn mã khác.",
+    "draft.name_required": "Vui lòng nhập tên quy trình.",
+    "draft.invalid_file_name": "Tên tệp «{name}» không hợp lệ: chỉ nhận tệp .bpmn, .dmn, .json, .xml, đường dẫn tương đối trong gói.",
+    "draft.too_large": "Gói tệp quá lớn: tối đa {limit_mb} MB.",
+    "draft.no_bpmn": "Chưa có tệp BPMN (.bpmn) trong các tệp gửi lên.",
+    "draft.several_bpmn": "Có nhiều tệp BPMN độc lập ({files}): mỗi lần chỉ tải lên một quy trình (kèm các quy trình nó gọi).",
 }
 
 #: Messages for one wrong field; ``{title}`` is the field's own title from its schema.
@@ -170,6 +262,7 @@ PARAM_VI: dict[str, dict[str, str]] = {
     "limit": {"time": "thời gian chạy", "steps": "số bước tính toán", "memory": "bộ nhớ", "length": "độ dài dữ liệu",
               "power": "độ lớn của lũy thừa", "integer": "độ lớn của số", "range": "độ dài dãy số",
               "nesting": "độ sâu lồng nhau", "source": "độ dài mã"},
+    "kind": {"message": "thông điệp", "signal": "tín hiệu", "error": "lỗi", "escalation": "chuyển cấp"},
     "construct": {"Import": "lệnh import", "ImportFrom": "lệnh import", "function": "hàm", "attribute": "thuộc tính",
                   "name": "tên", "FunctionDef": "định nghĩa hàm", "AsyncFunctionDef": "định nghĩa hàm",
                   "ClassDef": "định nghĩa lớp", "Lambda": "hàm lambda", "With": "khối with", "Try": "khối try",
@@ -198,8 +291,35 @@ def _plain(value) -> str:
     return str(value)
 
 
+#: Parameters holding an ISO 8601 time (signature errors): shown as dd/mm/yyyy hh:mm in Vietnam time.
+TIME_PARAMS = ("revoked_at", "not_after", "not_before", "signing_time", "journal_time", "effective_from",
+               "invalid_since")
+
+
+def signature_message(code: str | None, params: dict) -> str:
+    """The Vietnamese sentence for a signature verdict (``quytrinh signature verify``, the case page)."""
+    values = dict(params or {})
+    for name in TIME_PARAMS:
+        if isinstance(values.get(name), str):
+            values[name] = _local_time(values[name])
+    return render(VI.get(code or "", VI["signature.invalid"]), values)
+
+
+def _local_time(text: str) -> str:
+    from datetime import datetime, timedelta, timezone
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone(timedelta(hours=7))).strftime("%d/%m/%Y %H:%M")
+
+
 def message(error: QuytrinhError) -> str:
     """The Vietnamese sentence for an engine error."""
+    if error.code.startswith("signature."):
+        return signature_message(error.code, error.params)
     template = VI.get(error.code) or VI.get(type(error).code) or VI["error"]
     params = dict(error.params)
     if "reason" in params:  # a failed step names the error behind it

@@ -17,6 +17,12 @@ STATUS_LABELS = {
 CLASSIFICATION_LABELS = {0: _l("Normal"), 1: _l("Confidential"), 2: _l("Secret"), 3: _l("Top secret")}
 STEP_STATE_LABELS = {"done": _l("Done"), "active": _l("Being handled"), "waiting": _l("Waiting to be taken"),
                      "pending": _l("Not reached")}
+CERTIFICATE_STATE_LABELS = {"active": _l("Active"), "pending": _l("Waiting for activation"), "revoked": _l("Revoked"),
+                            "expired": _l("Expired"), "not_yet_valid": _l("Not yet valid")}
+REVOCATION_REASON_LABELS = {"key_compromise": _l("Lost or broken token, exposed key"),
+                            "affiliation_changed": _l("Transfer to another unit"),
+                            "cessation_of_operation": _l("Left the post"),
+                            "superseded": _l("Replaced by a new certificate"), "unspecified": _l("Other reason")}
 #: Fields every case carries from the engine (engine.services.cases.SYSTEM_FIELDS).
 SYSTEM_FIELD_LABELS = {"initiator": _l("Opened by"), "case_number": _l("Case number"),
                        "case_unit": _l("Party unit")}
@@ -42,6 +48,8 @@ def register(app: Flask) -> None:
             "now": lambda: app.extensions["quytrinh"].clock.now(),
             "page_url": _page_url,
             "role_name": _role_name,
+            "certificate_state_label": lambda s: CERTIFICATE_STATE_LABELS.get(s, s),
+            "revocation_reason_label": lambda r: REVOCATION_REASON_LABELS.get(r or "unspecified", r),
         }
 
 

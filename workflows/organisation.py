@@ -20,4 +20,5 @@ ROLES: dict[str, str] = {
     "organisation_board": "Ban Tổ chức tỉnh ủy",
     "provincial_standing_board": "Ban Thường vụ tỉnh ủy",
     "cipher_office": "Phòng Cơ yếu – Công nghệ thông tin",
+    "process_designer": "Người thiết kế quy trình",
 }

@@ -1,8 +1,9 @@
 """Who may work on a task, and who may see a case.
 
 A step is given either to a role held in a unit found relative to the case's unit (its own unit, its
-direct superior, the nearest unit of a level, or a fixed unit), or to the user named in the task's
-data (the applicant, each introducing member). docs/lanes.md has the convention.
+direct superior, the nearest unit of a level, or a fixed unit), to a role held in the unit named in the
+task's data (a transfer's receiving organisation), or to the user named in the task's data (the
+applicant, each introducing member). docs/lanes.md has the convention.
 """
 
 from __future__ import annotations
@@ -43,11 +44,30 @@ def resolve(uow: UnitOfWork, assignment: Assignment | None, *, case_unit: Unit, 
             raise AssignmentError("assignment.unknown_user", element=element, field=assignment.data_field,
                                   username=username)
         return Resolved(role=None, unit_id=None, candidate_user_id=user_id)
-    unit = scope_unit(uow, case_unit, assignment.scope)
+    if assignment.unit_field:
+        unit = data_scope_unit(uow, task_data, assignment.unit_field, element=element)
+    else:
+        unit = scope_unit(uow, case_unit, assignment.scope)
     if unit is None:
         raise AssignmentError("assignment.no_unit", element=element, scope=assignment.scope,
                               unit=case_unit.code)
     return Resolved(role=assignment.role, unit_id=unit.id, candidate_user_id=None)
+
+
+def data_scope_unit(uow: UnitOfWork, task_data: dict, field: str, *, element: str) -> Unit:
+    """The unit whose code is in the task's data field ``field`` (lane ``scope="data:FIELD"``).
+
+    A transfer's receiving organisation may be in another commune or province and is known only from
+    what the member (or the level above it) entered, so the step goes to the role held in that unit.
+
+    :raises AssignmentError: the field is empty or names no unit; the step is not started.
+    """
+    code = task_data.get(field)
+    unit = uow.session.scalar(select(Unit).where(Unit.code == code)) if isinstance(code, str) and code else None
+    if unit is None:
+        raise AssignmentError("assignment.no_unit", element=element, scope=f"data:{field}",
+                              unit=code if isinstance(code, str) else "")
+    return unit
 
 
 def scope_unit(uow: UnitOfWork, case_unit: Unit, scope: str) -> Unit | None:

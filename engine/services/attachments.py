@@ -152,6 +152,24 @@ def add_attachment(uow: UnitOfWork, *, number: str, actor: Actor, filename: str,
     return view
 
 
+def store_blob(data_dir: str, content: bytes) -> str:
+    """Store bytes in the blob store (generated documents use it too); returns their sha256."""
+    digest = hashlib.sha256(content).hexdigest()
+    _store(data_dir, digest, content)
+    return digest
+
+
+def read_blob(data_dir: str, digest: str) -> bytes:
+    """The stored bytes of ``digest``, checked. :raises NotFound: missing, or not matching the hash."""
+    try:
+        content = storage_path(data_dir, digest).read_bytes()
+    except FileNotFoundError:
+        raise NotFound("attachment.missing_file") from None
+    if hashlib.sha256(content).hexdigest() != digest:
+        raise NotFound("attachment.corrupted")
+    return content
+
+
 def _store(data_dir: str, digest: str, content: bytes) -> None:
     path = storage_path(data_dir, digest)
     if path.exists():

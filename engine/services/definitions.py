@@ -12,7 +12,7 @@ from types import MappingProxyType
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine.errors import DefinitionInvalid, NotFound
+from engine.errors import DefinitionInvalid, NotFound, Problem
 from engine.models import Definition
 from engine.services import organisation
 from engine.spiff import parser
@@ -28,18 +28,35 @@ class Deployed:
     new: bool
 
 
+@dataclass(frozen=True)
+class Validation:
+    """What a valid bundle would deploy, and what the rewrite of a file from another tool did to it."""
+
+    keys: list[str]
+    notes: list[Problem]
+
+
 def validate_file(uow: UnitOfWork, path: str | Path) -> list[str]:
     """Check a BPMN file (with its forms) without deploying it; returns the process keys it would deploy.
 
     :raises DefinitionInvalid: every problem, with file, line and element id.
     """
-    bundle = parser.bundle_from_path(path)
+    return validate_bundle(uow, parser.bundle_from_path(path)).keys
+
+
+def validate_bundle(uow: UnitOfWork, bundle: parser.Bundle) -> Validation:
+    """Check files held in memory (the modeler's current diagram) exactly as a deploy would; writes nothing.
+
+    :raises DefinitionInvalid: every problem, with file, line and element id.
+    """
     try:
         with uow.reader() as reader:
             roles = organisation.known_roles(reader)
     except SQLAlchemyError:  # no database yet: check everything but the role names
         roles = set()
-    return [p.key for p in parser.parse_bundle(bundle, known_roles=roles or None)]
+    processes = parser.parse_bundle(bundle, known_roles=roles or None, functions=uow.script_engine.functions)
+    notes = [Problem(**n) for n in (processes[0].meta.get("notes", []) if processes else [])]
+    return Validation(keys=[p.key for p in processes], notes=notes)
 
 
 def deploy_file(uow: UnitOfWork, path: str | Path, *, deployed_by: str | None = None) -> list[Deployed]:
@@ -55,7 +72,7 @@ def deploy_bundle(uow: UnitOfWork, bundle: parser.Bundle, *, deployed_by: str | 
     sha256 = bundle.sha256
     with uow:
         roles = organisation.known_roles(uow)
-        processes = parser.parse_bundle(bundle, known_roles=roles or None)
+        processes = parser.parse_bundle(bundle, known_roles=roles or None, functions=uow.script_engine.functions)
         results = []
         for process in processes:
             latest = _latest_row(uow, process.key)
@@ -63,8 +80,11 @@ def deploy_bundle(uow: UnitOfWork, bundle: parser.Bundle, *, deployed_by: str | 
                 results.append(Deployed(process.key, latest.version, sha256, new=False))
                 continue
             version = (latest.version if latest else 0) + 1
+            # Forms generated from another tool's formData are stored beside the original files (they do not
+            # count in the sha256, and re-parsing the originals makes them again: engine/dialects.py).
+            files = {**bundle.files, **process.generated_files}
             uow.session.add(Definition(key=process.key, version=version, name=process.name, sha256=sha256,
-                                       files=dict(bundle.files), main_file=bundle.main, meta=process.meta,
+                                       files=files, main_file=bundle.main, meta=process.meta,
                                        deployed_at=uow.now, deployed_by=deployed_by))
             results.append(Deployed(process.key, version, sha256, new=True))
         uow.session.flush()
@@ -169,5 +189,6 @@ def _view(d: Definition) -> DefinitionView:
                           deployed_at=d.deployed_at, deployed_by=d.deployed_by)
 
 
-__all__ = ["Deployed", "DefinitionInvalid", "validate_file", "deploy_file", "deploy_bundle", "latest_definition",
+__all__ = ["Deployed", "DefinitionInvalid", "Validation", "validate_file", "validate_bundle", "deploy_file",
+           "deploy_bundle", "latest_definition",
            "list_definitions", "get_definition"]

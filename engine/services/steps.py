@@ -149,7 +149,7 @@ def case_due(uow: UnitOfWork, case: Case, meta: dict, new_rows: list[Task] = ())
         rows = {r.id: r for r in uow.session.scalars(
             select(Task).where(Task.case_id == case.id, Task.element.in_(pausing))).all()}
         rows.update({r.id: r for r in new_rows if r.element in pausing})
-        pauses = sorted((r.created_at, r.ended_at) for r in rows.values())
+        pauses = sorted(((r.created_at, r.ended_at) for r in rows.values()), key=lambda pause: pause[0])
     return deadlines.due_at(rule, case.started_at, pauses)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 from engine import forms
 from engine.errors import InvalidInput, NotAllowed, NotFound, StepConflict, TaskAlreadyCompleted
 from engine.models import Case, Definition, Task, Unit, User
-from engine.services import assignments, history, organisation, steps
+from engine.services import assignments, history, organisation, outputs, steps
 from engine.spiff import parser, runtime
 from engine.spiff.runtime import step_time
 from engine.uow import UnitOfWork
@@ -177,21 +177,26 @@ def delegate_task(uow: UnitOfWork, *, task_id: str, actor: Actor, to_username: s
 
 
 def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
-                  expected_version: int | None = None, signature: bytes | None = None) -> str:
+                  expected_version: int | None = None, pin: str | None = None) -> str:
     """Complete a task with form data and move the case on; returns the case number.
 
     One transaction: the case is locked, the data checked against the step's schema, the task completed
     in SpiffWorkflow, the engine run until it waits, and state, task rows and a ``task.completed`` event
-    written together. Completing a task one has not claimed claims it on the way.
+    written together. Completing a task one has not claimed claims it on the way. A step marked
+    ``signatureRequired`` is signed with the actor's certificate, opened with ``pin`` before the
+    transaction; its effect, generated documents and signature are written in the same transaction
+    (engine/services/outputs.py, docs/signatures.md).
 
     :raises InvalidFormData: every wrong field; nothing changed.
     :raises TaskAlreadyCompleted: someone completed it first (a double submit, a second clerk).
     :raises TaskClaimedByOther / NotAllowed: not this actor's task.
     :raises StepConflict: the case changed since ``expected_version`` was read.
     :raises CaseFailed: a script failed; the case is now in ``error`` and the input kept for a retry.
+    :raises SignatureError: a signed step without a PIN, a wrong PIN, no usable certificate.
     """
     action = {"type": "task.completed", "actor": actor.username, "task": str(task_id), "data": data}
     where: dict = {}
+    prepared = outputs.prepare(uow, task_id=str(task_id), actor=actor, pin=pin, data=data)
 
     def act() -> str:
         with uow:
@@ -207,13 +212,15 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
             workflow = steps.restore(uow, case)
             with step_time(uow.now):
                 done = runtime.complete(workflow, task.id, clean, into=element.get("output_variable"))
+            extra, signature = outputs.produce(uow, case=case, task=task, meta=element, workflow=workflow,
+                                               actor=actor, clean=clean, instance=done.instance, prepared=prepared)
             task.state = "completed"
             task.assignee_id = actor.user_id
             task.ended_at = uow.now
             task.ended_by_id = actor.user_id
             steps.finish(uow, case, workflow, event_type="task.completed", actor=actor.username, signature=signature,
                          data={"task": task.id, "element": task.element, "instance": done.instance,
-                               "role": task.role, "unit": _unit_code(uow, task.unit_id), "input": clean})
+                               "role": task.role, "unit": _unit_code(uow, task.unit_id), "input": clean, **extra})
             uow.commit()
             return case.number
 

@@ -11,14 +11,14 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
-from engine import lint
+from engine import dialects, lint
 from engine.conventions import BPMN, NS, properties
 from engine.errors import DefinitionInvalid, Problem
 
@@ -33,7 +33,7 @@ class Bundle:
     @property
     def sha256(self) -> str:
         digest = hashlib.sha256()
-        for name in sorted(self.files):
+        for name in sorted(n for n in self.files if not n.startswith(dialects.GENERATED)):  # derived files
             digest.update(name.encode("utf-8") + b"\0")
             digest.update(hashlib.sha256(self.files[name].encode("utf-8")).digest())
         return digest.hexdigest()
@@ -46,6 +46,7 @@ class ParsedProcess:
     spec: object
     subprocess_specs: dict
     meta: dict
+    generated_files: dict = field(default_factory=dict)   # forms made by engine/dialects.py, not the identity
 
 
 def bundle_from_path(path: str | Path) -> Bundle:
@@ -89,6 +90,9 @@ def _referenced_files(root: etree._Element) -> list[str]:
         for key in ("formJsonSchemaFilename", "formUiSchemaFilename"):
             if props.get(key):
                 names.append(props[key])
+        form_key = next((v for k, v in element.attrib.items() if k.endswith("}formKey")), None)
+        if form_key:  # another tool's form, given as a JSON Schema beside the file (docs/interop.md)
+            names.extend(dialects.form_key_files(form_key))
     return sorted(set(names))
 
 
@@ -100,15 +104,23 @@ def _inside(folder: Path, candidate: Path) -> bool:
         return False
 
 
-def parse_bundle(bundle: Bundle, *, known_roles: set[str] | None = None) -> list[ParsedProcess]:
+def parse_bundle(bundle: Bundle, *, known_roles: set[str] | None = None,
+                 functions: dict | None = None) -> list[ParsedProcess]:
     """Check every pass and parse every executable process of the bundle.
+
+    Files from other tools are first rewritten into quytrinh's conventions (engine/dialects.py); what the
+    rewrite did is in each process's ``meta["notes"]``.
 
     :raises DefinitionInvalid: with every problem found (nothing is partially accepted).
     """
     problems: list[Problem] = []
     documents: dict[str, etree._Element] = {}
+    normalised = dialects.normalise(bundle.files, functions=functions)
+    bundle = Bundle(main=bundle.main, files=normalised.files)
     for name, text in bundle.files.items():
-        if name.endswith((".bpmn", ".dmn", ".xml")):
+        if name in normalised.documents:
+            documents[name] = normalised.documents[name]   # the rewritten tree, with the uploaded lines
+        elif name.endswith((".bpmn", ".dmn", ".xml")):
             try:
                 documents[name] = etree.fromstring(text.encode("utf-8"))
             except etree.XMLSyntaxError as exc:
@@ -131,17 +143,21 @@ def parse_bundle(bundle: Bundle, *, known_roles: set[str] | None = None) -> list
             problems.append(_problem_of(exc, name, documents))
         except Exception as exc:  # SpiffWorkflow raises plain exceptions for some malformed files
             problems.append(Problem(name, 0, "", "bpmn.parse", {"detail": f"{type(exc).__name__}: {exc}"[:300]}))
-    if problems:
-        raise DefinitionInvalid(problems)
 
     main_processes = [p for p in main.iter(f"{BPMN}process")]
     executable = [p for p in main_processes if p.get("isExecutable", "false").lower() == "true"]
-    if not executable:
-        line = main_processes[0].sourceline if main_processes else 1
-        element = main_processes[0].get("id", "") if main_processes else ""
-        raise DefinitionInvalid([Problem(bundle.main, line, element, "process.not_executable", {})])
+    if not executable:  # every process named, none silently skipped
+        raise DefinitionInvalid(
+            [Problem(bundle.main, p.sourceline or 0, p.get("id", ""), "process.not_executable", {})
+             for p in main_processes] or [Problem(bundle.main, 1, "", "process.not_executable", {})])
 
-    problems.extend(lint.check_bundle(bundle, documents, known_roles=known_roles))
+    # quytrinh's rules run even when SpiffWorkflow refused the file: theirs say how to fix it.
+    ours = _without_repeats(normalised.problems, lint.check_bundle(bundle, documents, known_roles=known_roles))
+    named = {(p.file, p.element) for p in ours if p.element}
+    # SpiffWorkflow's finding on an element quytrinh already explains (or without any location) is left out.
+    problems = [p for p in problems if (p.file, p.element) not in named and (p.line or not ours)] + ours
+    if problems:
+        raise DefinitionInvalid(sorted(problems, key=lambda p: (p.file, p.line, p.element)))
     parsed: list[ParsedProcess] = []
     for process in executable:
         key = process.get("id")
@@ -157,12 +173,26 @@ def parse_bundle(bundle: Bundle, *, known_roles: set[str] | None = None) -> list
             continue
         for each in [spec, *subprocess_specs.values()]:
             _connect_multi_instance_merges(each)
+        meta = lint.process_meta(process, bundle, documents)
+        meta["notes"] = [n.as_dict() for n in normalised.notes]
         parsed.append(ParsedProcess(key=key, name=(process.get("name") or key).strip(), spec=spec,
-                                    subprocess_specs=subprocess_specs,
-                                    meta=lint.process_meta(process, bundle, documents)))
+                                    subprocess_specs=subprocess_specs, meta=meta,
+                                    generated_files=normalised.generated))
     if problems:
         raise DefinitionInvalid(sorted(problems, key=lambda p: (p.file, p.line, p.element)))
     return parsed
+
+
+# A rewrite problem already says what is wrong with an element's form or assignment; the linter's more
+# general finding on the same element ("no form", "no role") would only repeat it.
+_SAME_CAUSE = {"task.missing_form": "form.", "assignment.invalid": "assignment.", "lane.missing_role": "assignment.",
+               "role.unknown": "group."}
+
+
+def _without_repeats(rewrite: list[Problem], linted: list[Problem]) -> list[Problem]:
+    explained = {(p.file, p.element, p.code.split(".")[0] + ".") for p in rewrite}
+    explained |= {(p.file, p.element, "assignment.") for p in rewrite if p.code == "group.unknown"}
+    return rewrite + [p for p in linted if (p.file, p.element, _SAME_CAUSE.get(p.code)) not in explained]
 
 
 def _connect_multi_instance_merges(spec) -> None:
@@ -189,8 +219,16 @@ def _problem_of(exc: ValidationException, default_file: str,
         # SpiffWorkflow often knows the element but not its line: find it in the parsed file.
         found = documents[file].xpath("//*[@id=$id]", id=exc.id)
         line = found[0].sourceline if found else 0
+    element = exc.id or ""
+    if not element and line and documents and file in documents:
+        # an XSD error knows only its line: name the element that starts there (or encloses it)
+        found = [e for e in documents[file].iter() if isinstance(e.tag, str) and e.sourceline == line]
+        owner = found[0] if found else None
+        while owner is not None and not owner.get("id"):
+            owner = owner.getparent()
+        element = owner.get("id", "") if owner is not None else ""
     message = str(exc.args[0]) if exc.args else str(exc)
-    return Problem(file, line, exc.id or "", "bpmn.invalid", {"detail": message[:300]})
+    return Problem(file, line, element, "bpmn.invalid", {"detail": message[:300]})
 
 
 # The cache of parsed specs -------------------------------------------------------------------

@@ -56,13 +56,21 @@ class SafeScriptEngine(PythonScriptEngine):
         return True
 
     def call_service(self, task, operation_name: str = "", operation_params: dict | None = None, **kwargs) -> Any:
-        function = self.functions.get(operation_name or kwargs.get("operation_name", ""))
+        name = operation_name or kwargs.get("operation_name", "")
+        # engine/dialects.py names the function "function:NAME": SpiffWorkflow finds elements by any id,
+        # and a bare function name may also be the id of a task.
+        function = self.functions.get(name.removeprefix("function:"))
         if function is None:
             exc = ScriptNotAllowed("script.not_allowed", construct="service", detail=operation_name)
             raise WorkflowTaskException(f"service {operation_name!r} is not registered", task=task, exception=exc)
         # SpiffWorkflow has already evaluated each parameter through :meth:`evaluate`.
         params = {name: value["value"] for name, value in (operation_params or {}).items()}
-        return json.dumps(function(**params), ensure_ascii=False)
+        result = function(**params)
+        properties = (getattr(task.task_spec, "extensions", None) or {}).get("properties") or {}
+        if isinstance(result, dict) and properties.get("mergeResult") == "true":
+            # a task bound from another tool's delegate or worker sets variables, as setVariable did there
+            task.data.update(json.loads(json.dumps(result, ensure_ascii=False)))
+        return json.dumps(result, ensure_ascii=False)
 
 
 class _NoEnvironment:

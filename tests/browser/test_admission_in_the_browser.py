@@ -1,15 +1,19 @@
 """P1 end to end in headless Chromium: the applicant opens the request, each clerk takes and completes
-their step through the pages, the applicant sees the result. Screenshots go to test-artifacts/."""
+their step through the pages (the cell's and the committee's votes signed with a PIN in the signature
+dialog), the committee's decision is downloaded as .docx, the applicant sees the result. Screenshots go to
+test-artifacts/."""
 
 from __future__ import annotations
 
 import re
+import subprocess
+from pathlib import Path
 
 import pytest
 
-from engine.services import definitions
+from engine.services import definitions, verification
 
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import DEMO_PASSWORD, DEMO_PIN
 from tests.people import CELL, NICKNAMES
 from tests.procedures import P1_START, P1_STEPS
 
@@ -68,22 +72,33 @@ def do_step(browser, base, who, element_title, case, data, shots, shot_name=None
     fill(page, {k: v for k, v in data.items() if k != decision_name})
     if shot_name:
         shots(page, shot_name)
+    signed = page.locator("#sign-dialog").count() > 0
     if decision_name:
         page.click(f"button[name='{decision_name}'][value='{data[decision_name]}']")
     else:
         page.get_by_role("button", name="Hoàn thành bước này").click()
+    if signed:
+        # The signature dialog: the PIN goes to the key, the step is signed and completed.
+        page.wait_for_selector("#sign-dialog[open]")
+        assert page.locator("#signature-box").is_hidden()
+        page.fill("#dialog-pin", DEMO_PIN)
+        if shot_name:
+            shots(page, shot_name + "-sign-dialog")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Ký số", exact=True).click()
     page.wait_for_load_state()
     assert "Đã hoàn thành bước" in page.content(), page.content()[:3000]
     page.context.close()
 
 
-def test_an_applicant_is_admitted_through_the_pages(browser, server, people, shots):
+def test_an_applicant_is_admitted_through_the_pages(browser, server, people, shots, tmp_path):
     base = server
     # The applicant opens the request from the catalogue.
     page = sign_in(browser, base, "applicant")
     page.goto(f"{base}/procedures")
     shots(page, "01-catalogue")
-    page.get_by_role("link", name="Nộp hồ sơ").first.click()
+    page.locator("article.card", has=page.locator("a[href$='/procedures/admission/start']")) \
+        .get_by_role("link", name="Nộp hồ sơ").click()
     page.select_option("#f-unit_code", CELL)
     fill(page, P1_START)
     shots(page, "02-start-form")
@@ -113,7 +128,8 @@ def test_an_applicant_is_admitted_through_the_pages(browser, server, people, sho
     shots(clerk, "05-inbox-cell-secretary")
     clerk.context.close()
     for index, (who, element, data) in enumerate(P1_STEPS[1:], start=6):
-        shot = f"{index:02d}-{element}-{who}" if element in ("review_application", "cell_vote", "introduce") else None
+        shot = f"{index:02d}-{element}-{who}" if element in ("review_application", "cell_vote", "introduce",
+                                                             "committee_vote") else None
         do_step(browser, base, who, titles[element], case, data, shots, shot)
         if element == "verify_biography":
             # Halfway: the case page with the diagram, the timeline and the data.
@@ -129,6 +145,20 @@ def test_an_applicant_is_admitted_through_the_pages(browser, server, people, sho
             shots(viewer, "15-case-page-halfway")
             viewer.context.close()
 
+        if element == "committee_vote":
+            download_the_signed_decision(browser, base, case, shots)
+
+    # What was signed in the browser holds for the verifier and for openssl with the root certificate only.
+    assert verification.verify_case_signatures(people.uow, case).ok
+    folder = tmp_path / case
+    for name, content in verification.signature_bundle(people.uow, case).items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(content)
+    checked = subprocess.run(["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", "committee_vote.p7s",
+                              "-content", "committee_vote.json", "-CAfile", "root.pem", "-purpose", "any",
+                              "-out", "/dev/null"], cwd=folder, capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+
     # The applicant sees the final result without reloading the page.
     page = sign_in(browser, base, "applicant")
     page.goto(f"{base}/requests/{case}")
@@ -137,6 +167,26 @@ def test_an_applicant_is_admitted_through_the_pages(browser, server, people, sho
     page.get_by_role("link", name="Thông báo").click()
     shots(page, "21-notifications")
     page.context.close()
+
+
+def download_the_signed_decision(browser, base, case, shots):
+    """The case page lists the committee's signed decision with its .p7s and a tick; the .docx downloads."""
+    viewer = sign_in(browser, base, "cell_secretary")
+    viewer.goto(f"{base}/cases/{case}#documents")
+    documents = viewer.locator("#documents")
+    assert "Đã ký số bởi Vũ Thị Phương" in documents.inner_text()
+    assert viewer.locator(".sig-ok").count() == 2
+    shots(viewer, "16-case-documents-signed")
+    with viewer.expect_download() as info:
+        documents.get_by_role("link", name="Quyết định kết nạp đảng viên").click()
+    download = info.value
+    assert download.suggested_filename == f"quyet-dinh-ket-nap-{case}.docx"
+    content = Path(download.path()).read_bytes()
+    assert content.startswith(b"PK") and b"word/document.xml" in content
+    with viewer.expect_download() as info:
+        documents.get_by_role("link", name="chữ ký số (.p7s)").last.click()
+    assert info.value.suggested_filename == f"quyet-dinh-ket-nap-{case}.docx.p7s"
+    viewer.context.close()
 
 
 def test_the_request_page_updates_without_reloading(browser, server, people, shots):

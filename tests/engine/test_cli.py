@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.bpmn_builder import write_bundle
-from tests.conftest import DEMO_PASSWORD
+from tests.conftest import CA_PASSPHRASE, DEMO_PASSWORD, DEMO_PIN
 from tests.procedures import P1_START, P1_STEPS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,8 @@ NICK = {"applicant": "nguyenvanan", "introducer1": "tranthibinh", "introducer2":
 @pytest.fixture
 def cli(settings):
     env = {**os.environ, "QUYTRINH_DATABASE_URL": settings.resolved_database_url,
-           "QUYTRINH_DATA_DIR": settings.data_dir, "QUYTRINH_DEMO_PASSWORD": DEMO_PASSWORD}
+           "QUYTRINH_DATA_DIR": settings.data_dir, "QUYTRINH_DEMO_PASSWORD": DEMO_PASSWORD,
+           "QUYTRINH_CA_PASSPHRASE": CA_PASSPHRASE}
 
     def run(*args, ok=True):
         result = subprocess.run([QUYTRINH, *args], env=env, capture_output=True, text=True, timeout=120)
@@ -49,7 +50,9 @@ def test_p1_runs_from_start_to_completion_through_the_cli(cli):
         shown = json.loads(cli("task", "show", mine[0]["id"], "--as", username, "--json").stdout)
         assert shown["form"]["type"] == "object" and shown["signature_required"] in (True, False)
         cli("task", "claim", mine[0]["id"], "--as", username)
-        cli("task", "complete", mine[0]["id"], "--as", username, "--data", json.dumps(data, ensure_ascii=False))
+        signing = ["--pin", DEMO_PIN] if shown["signature_required"] else []       # cell_vote, committee_vote
+        cli("task", "complete", mine[0]["id"], "--as", username, "--data", json.dumps(data, ensure_ascii=False),
+            *signing)
     case = json.loads(cli("case", "show", number, "--json").stdout)
     assert case["status"] == "completed" and case["process"] == "admission" and case["version"] == 1
     assert case["unit"] == "HY-TANTIEN-DONG" and case["data"]["full_name"] == "Nguyễn Văn An"

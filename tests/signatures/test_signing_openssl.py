@@ -107,7 +107,9 @@ def test_wrong_token_pin_is_refused_with_the_code(pki, token_key, token_certific
     assert caught.value.params["source"] == "token"
 
 
-def test_token_signer_refuses_a_certificate_of_another_key(pki, softhsm, token_key, user_certificate, decision):
+def test_token_signer_refuses_a_certificate_of_another_key(pki, softhsm, token_key, token_certificate,
+                                                           user_certificate, decision):
+    # token_certificate: the key pair must be on the token (made by that fixture) whatever the test order.
     signer = Pkcs11Signer(token_key, softhsm.pin, user_certificate.certificate(), pki.chain())
     with pytest.raises(KeyMismatch):
         signer.sign_detached(decision, SIGNED_AT)

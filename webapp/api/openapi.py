@@ -63,7 +63,9 @@ def document(server: str = "") -> dict:
                 "summary": "Hoàn thành nhiệm vụ với dữ liệu biểu mẫu", "operationId": "completeTask",
                 "parameters": [TASK_ID],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["data"], "properties": {"data": {"type": "object"}}}}}},
+                    "type": "object", "required": ["data"], "properties": {
+                        "data": {"type": "object"},
+                        "pin": {"type": "string", "description": "Mã PIN của khóa ký (bước cần chữ ký số)"}}}}}},
                 "responses": {**_ok(status), **_errors(400, 401, 403, 404, 409, 422)}}},
             "/api/v1/cases": {"post": {
                 "summary": "Mở hồ sơ", "operationId": "startCase",

@@ -91,7 +91,8 @@ def task_release(task_id):
 def task_complete(task_id):
     body = _body()
     data = body.get("data", {})
-    number = tasks.complete_task(uow(), task_id=str(task_id), actor=current_actor(), data=data)
+    pin = body.get("pin") if isinstance(body.get("pin"), str) else None     # steps that need a signature
+    number = tasks.complete_task(uow(), task_id=str(task_id), actor=current_actor(), data=data, pin=pin)
     return jsonify(_case_status(number))
 
 

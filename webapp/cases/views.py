@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import InvalidInput, QuytrinhError
-from engine.services import attachments, cases, progress, search
+from engine.services import attachments, cases, documents, progress, search, verification
 from engine.views import STATUSES
 from webapp import messages
 from webapp.context import current_actor, int_arg, uow
@@ -38,9 +38,13 @@ def case_context(number: str) -> dict:
     state = progress.case_progress(uow(), number=number, actor=actor)
     titles = progress.field_titles(uow(), number=number, actor=actor)
     people = {e.actor for e in view.events if e.actor} | ({view.started_by} if view.started_by else set())
+    checks = verification.verify_case_signatures(uow(), number) if any(e.signed for e in view.events) else None
     return {"case": view, "progress": state, "titles": titles, "system_labels": SYSTEM_FIELD_LABELS,
             "names": progress.display_names(uow(), people),
             "files": attachments.list_attachments(uow(), number=number, actor=actor),
+            "case_documents": documents.list_documents(uow(), number=number, actor=actor),
+            "signature_checks": checks.by_seq() if checks else {},
+            "signature_text": lambda check: messages.signature_message(check.code, check.params),
             "now": uow().clock.now()}
 
 
@@ -112,3 +116,30 @@ def download(attachment_id):
 @login_required
 def preview(attachment_id):
     return _file_response(str(attachment_id), inline=True)
+
+
+def _document_response(document_id: str, *, signature: bool) -> Response:
+    view, content = documents.open_document(uow(), document_id=document_id, actor=current_actor(),
+                                            signature=signature)
+    name = view.p7s_name if signature else view.filename
+    mimetype = "application/pkcs7-signature" if signature else documents.DOCX
+    response = Response(content, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(name)}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
+    return response
+
+
+@bp.get("/documents/<uuid:document_id>")
+@login_required
+def document(document_id):
+    """A generated document (.docx), for whoever may see its case."""
+    return _document_response(str(document_id), signature=False)
+
+
+@bp.get("/documents/<uuid:document_id>.p7s")
+@login_required
+def document_signature(document_id):
+    """The detached signature (CMS, DER) of a signed or sealed document."""
+    return _document_response(str(document_id), signature=True)

@@ -6,8 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from engine.errors import InvalidInput, NotFound, QuytrinhError, StepConflict, TaskAlreadyCompleted
-from engine.services import attachments, cases, catalogue, colleagues, tasks
+from engine.errors import (InvalidInput, NotFound, QuytrinhError, SignatureError, StepConflict,
+                           TaskAlreadyCompleted)
+from engine.services import attachments, cases, catalogue, colleagues, outputs, tasks
 from webapp import messages, schemaforms
 from webapp.context import current_actor, int_arg, is_htmx, safe_next, uow
 from webapp.errors import field_errors, status_of
@@ -61,8 +62,10 @@ def _task_page(task_id: str, *, typed=None, errors=None, error: str | None = Non
     people = []
     if task.state == "ready" and task.can_complete and task.role:
         people = colleagues.colleagues_for_task(uow(), task_id=task.id, actor=actor)
+    prompt = outputs.pin_prompt(uow(), task_id=task.id, actor=actor) if task.can_complete else None
     return render_template("inbox/task.html", task=task, case=case, form=form, files=files, colleagues=people,
-                           error=error, now=uow().clock.now(),
+                           error=error, now=uow().clock.now(), pin_prompt=prompt,
+                           pin_problem=messages.message(prompt.problem) if prompt and prompt.problem else None,
                            allowed_types=", ".join(attachments.ALLOWED_EXTENSIONS)), status
 
 
@@ -111,11 +114,14 @@ def complete(task_id):
     actor = current_actor()
     task_view = tasks.get_task(uow(), task_id=str(task_id), actor=actor)
     data = schemaforms.parse(task_view.form, request.form)
+    pin = request.form.get("pin") or None
     try:
-        number = tasks.complete_task(uow(), task_id=str(task_id), actor=actor, data=data)
+        if "pin_confirm" in request.form and pin != (request.form.get("pin_confirm") or None):
+            raise SignatureError("certificate.pin_mismatch")     # choosing a new PIN: typed twice
+        number = tasks.complete_task(uow(), task_id=str(task_id), actor=actor, data=data, pin=pin)
     except TaskAlreadyCompleted as exc:
         return render_template("inbox/already_done.html", task=task_view, message=messages.message(exc)), 409
-    except (InvalidInput, StepConflict) as exc:
+    except (InvalidInput, StepConflict, SignatureError) as exc:
         return _task_page(str(task_id), typed=request.form, errors=field_errors(exc), error=messages.message(exc),
                           status=status_of(exc))
     flash(_("Step “%(title)s” of case %(case)s is done.", title=task_view.title, case=number), "success")

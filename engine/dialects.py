@@ -1,0 +1,661 @@
+"""Rewrite BPMN files drawn in other tools into quytrinh's own conventions, before they are parsed.
+
+A designer uploads what Camunda Modeler, Flowable, Signavio or Zeebe wrote: ``camunda:candidateGroups``,
+``${approved}``, a Quartz ``timeCycle``, a task with two outgoing flows, ``camunda:formData``, a service task
+bound to a Java class. :func:`normalise` rewrites each of those into what quytrinh runs (docs/interop.md has
+the table), or reports it as a :class:`~engine.errors.Problem` naming the element and the original value.
+What it cannot translate is refused, never dropped.
+
+The pass is a pure function of the files and the administrator's bindings (``workflows/interop.py``): a
+deployed definition keeps the sha256 of its *original* files, and the cached parse re-normalises them the
+same way. Rewrites never add a line, so every line number refers to the file as uploaded. Generated files
+(JSON Schemas of ``formData`` forms) are named under :data:`GENERATED` and are not part of the identity.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+from lxml import etree
+
+from engine import expressions
+from engine.conventions import BPMN, NS, lane_of_nodes, local, properties
+from engine.dialect_forms import form_key_files, form_schema, names_read, names_written
+from engine.errors import Problem
+
+GENERATED = "_generated/"
+SPIFF = "{%s}" % NS["spiffworkflow"]
+ENGINES = ("camunda", "flowable", "activiti")
+ZEEBE = "{http://camunda.org/schema/zeebe/1.0}"
+_ACTIVITIES = ("task", "userTask", "manualTask", "serviceTask", "sendTask", "receiveTask", "scriptTask",
+               "businessRuleTask", "callActivity", "subProcess", "transaction", "adHocSubProcess")
+_EVENTS = ("startEvent", "intermediateCatchEvent", "intermediateThrowEvent", "endEvent", "boundaryEvent")
+_GATEWAYS = ("exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway", "complexGateway")
+_FLOW_NODES = _ACTIVITIES + _EVENTS + _GATEWAYS
+_ROLE = re.compile(r"^[a-z][a-z0-9_]*(@\S+)?$")
+
+
+@dataclass
+class Normalised:
+    """The rewritten bundle: every original file (rewritten where needed) plus generated ones."""
+
+    files: dict[str, str]
+    notes: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: the rewritten trees of the BPMN files; their original elements keep the line of the uploaded file
+    #: (lxml writes a multi-line start tag on one line, so the rewritten *text* may not)
+    documents: dict[str, etree._Element] = field(default_factory=dict)
+
+    @property
+    def generated(self) -> dict[str, str]:
+        return {name: text for name, text in self.files.items() if name.startswith(GENERATED)}
+
+
+def normalise(files: Mapping[str, str], *, assignments: Mapping[str, str] | None = None,
+              services: Mapping[str, str] | None = None,
+              functions: Mapping[str, Callable] | None = None) -> Normalised:
+    """Rewrite every BPMN file of a bundle into quytrinh's conventions.
+
+    :param assignments: foreign group, user and lane names -> ``role@scope`` or ``data:FIELD``
+        (default: ``workflows.interop.ASSIGNMENTS``).
+    :param services: foreign service bindings (``class:...``, ``topic:...``) -> function names
+        (default: ``workflows.interop.SERVICES``).
+    :param functions: the registered functions, to name a bound function's parameters
+        (default: ``workflows.functions.FUNCTIONS``).
+    """
+    if assignments is None or services is None or functions is None:
+        from workflows import functions as registered, interop
+        assignments = interop.ASSIGNMENTS if assignments is None else assignments
+        services = interop.SERVICES if services is None else services
+        functions = registered.FUNCTIONS if functions is None else functions
+    result = Normalised(files={n: t for n, t in files.items() if not n.startswith(GENERATED)})
+    for name in sorted(result.files):
+        if name.endswith(".dmn") or not name.endswith((".bpmn", ".xml")):
+            continue
+        text = result.files[name]
+        try:
+            root = etree.fromstring(text.encode("utf-8"))
+        except etree.XMLSyntaxError:
+            continue  # reported by the parser with its line
+        if local(root.tag) != "definitions" or root.tag != f"{BPMN}definitions":
+            continue
+        rewriter = _Rewriter(name, root, result, assignments, services, functions)
+        if rewriter.run():
+            result.files[name] = _serialise(root, text)
+        result.documents[name] = root
+    return result
+
+
+def _serialise(root: etree._Element, original: str) -> str:
+    """Write the tree back with the original XML declaration and the same line breaks before the root,
+    so that every element keeps the line it had in the uploaded file."""
+    body = etree.tostring(root.getroottree(), encoding="unicode")
+    declaration = re.match(r"\ufeff?\s*<\?xml[^?]*\?>", original)
+    if not declaration:
+        return body
+    rest = original[declaration.end():]
+    tail = original[len(original.rstrip()):]
+    return declaration.group(0) + rest[:len(rest) - len(rest.lstrip())] + body + tail
+
+
+class _Rewriter:
+    """One BPMN file; ``changed`` tells whether it must be written again."""
+
+    def __init__(self, file: str, root: etree._Element, out: Normalised, assignments: Mapping[str, str],
+                 services: Mapping[str, str], functions: Mapping[str, Callable]) -> None:
+        self.file = file
+        self.root = root
+        self.out = out
+        self.assignments = assignments
+        self.services = services
+        self.functions = functions
+        self.changed = False
+        self.ids = {e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+        self.engine = next((p for p in ENGINES if _uses(root, NS[p])), None) or (
+            "juel" if any(expressions.dialect_of(c.text) == "juel" for c in root.iter(f"{BPMN}conditionExpression"))
+            else None)
+        self.lanes: dict[str, etree._Element] = {}
+
+    # reporting ------------------------------------------------------------------------------
+
+    def note(self, node: etree._Element, code: str, **params) -> None:
+        self.out.notes.append(Problem(self.file, node.sourceline or 0, _owner_id(node), code, params))
+
+    def problem(self, node: etree._Element, code: str, **params) -> None:
+        self.out.problems.append(Problem(self.file, node.sourceline or 0, _owner_id(node), code, params))
+
+    def new_id(self, base: str) -> str:
+        candidate, n = base, 1
+        while candidate in self.ids:
+            n += 1
+            candidate = f"{base}_{n}"
+        self.ids.add(candidate)
+        return candidate
+
+    # the pass -------------------------------------------------------------------------------
+
+    def run(self) -> bool:
+        processes = self.root.findall(f"{BPMN}process")
+        executable = [p for p in processes if p.get("isExecutable") is None or p.get("isExecutable") == "true"]
+        for process in processes:
+            if process.get("isExecutable") is None:
+                process.set("isExecutable", "true")
+                self.changed = True
+                self.note(process, "process.executable_assumed")
+            elif process.get("isExecutable") != "true" and executable:
+                self.note(process, "process.not_executable_skipped")
+        for process in processes:
+            for container in [process, *process.iter(f"{BPMN}subProcess", f"{BPMN}transaction")]:
+                self.add_missing_start(container)
+                self.split_implicitly(container)
+            for lane in process.iter(f"{BPMN}lane"):
+                self.lane(lane)
+            self.lanes = lane_of_nodes(process)
+            for node in list(process.iter()):
+                if isinstance(node.tag, str):
+                    self.element(node, process)
+            if self.engine is not None and process in executable:
+                self.start_inputs(process)
+        return self.changed
+
+    def element(self, node: etree._Element, process: etree._Element) -> None:
+        tag = local(node.tag)
+        if node.tag == f"{BPMN}conditionExpression":
+            self.condition(node)
+        elif tag in ("timeDuration", "timeDate", "timeCycle") and node.tag.startswith(BPMN):
+            self.timer(node)
+        elif tag in ("loopCardinality", "completionCondition", "loopCondition", "condition") \
+                and node.tag.startswith(BPMN):
+            self.expression(node)
+        elif tag == "exclusiveGateway" and node.tag.startswith(BPMN):
+            self.first_unconditioned_is_default(node, process)
+        elif tag == "multiInstanceLoopCharacteristics":
+            self.collection(node)
+        if tag in ("script", "taskListener", "executionListener") and "Listener" not in local(node.getparent().tag) \
+                and any(
+                node.tag.startswith("{%s}" % NS[p]) for p in ENGINES):
+            # Groovy/JavaScript or Java listeners of the other engine: quytrinh runs neither, and dropping
+            # them would change what the process does.
+            self.problem(node, "script.foreign", construct=tag, language=node.get("scriptFormat") or
+                         node.get("class") or node.get("expression") or node.get("delegateExpression") or "")
+            return
+        if not node.tag.startswith(BPMN):
+            return
+        if tag in ("userTask", "manualTask"):
+            self.assignment(node)
+            self.form(node)
+        elif tag == "startEvent":
+            self.form(node)
+        elif tag in ("serviceTask", "sendTask", "businessRuleTask"):
+            self.service(node)
+        elif tag == "callActivity" and not node.get("calledElement"):
+            called = node.find(f"{BPMN}extensionElements/{ZEEBE}calledElement")
+            if called is not None and called.get("processId"):
+                node.set("calledElement", called.get("processId"))
+                self.changed = True
+
+    # expressions ----------------------------------------------------------------------------
+
+    def translated(self, node: etree._Element, text: str, kind: str) -> str | None:
+        try:
+            return expressions.translate(text)
+        except expressions.Untranslatable as exc:
+            self.problem(node, "expression.untranslatable", expression=exc.expression.strip()[:200], kind=kind)
+            return None
+
+    def condition(self, node: etree._Element) -> None:
+        text = (node.text or "").strip()
+        if not text and not len(node):
+            node.getparent().remove(node)   # an empty condition is no condition (bpmn.io writes these)
+            self.changed = True
+            return
+        self.expression(node)
+
+    def expression(self, node: etree._Element) -> None:
+        text = (node.text or "").strip()
+        if expressions.dialect_of(text) is None:
+            return
+        value = self.translated(node, text, local(node.tag))
+        if value is not None:
+            node.text = value
+            self.changed = True
+
+    def timer(self, node: etree._Element) -> None:
+        text = (node.text or "").strip()
+        if expressions.dialect_of(text):
+            self.expression(node)
+        elif local(node.tag) == "timeCycle" and expressions.looks_like_cron(text):
+            period = expressions.cron_period(text)
+            if period is None:
+                self.problem(node, "timer.cron_untranslatable", expression=text)
+            else:
+                node.text = f"R/{period}"
+                self.changed = True
+                self.note(node, "timer.cron_translated", expression=text, value=f"R/{period}")
+
+    def first_unconditioned_is_default(self, gateway: etree._Element, process: etree._Element) -> None:
+        """Camunda 7, Flowable and Activiti take an exclusive gateway's first flow whose condition holds, an
+        unconditioned flow counting as true. When the only unconditioned flow is also the last one, that is
+        exactly a default flow; any other arrangement is left for the linter to refuse."""
+        if self.engine is None or gateway.get("default"):
+            return
+        outgoing = _outgoing(process, gateway.get("id"))
+        bare = [f for f in outgoing if not _has_condition(f)]
+        if len(outgoing) >= 2 and len(bare) == 1 and bare[0] is outgoing[-1] and bare[0].get("id"):
+            gateway.set("default", bare[0].get("id"))
+            self.changed = True
+            self.note(gateway, "gateway.default_assumed", flow=bare[0].get("id"))
+
+    def collection(self, node: etree._Element) -> None:
+        """``camunda:collection`` / ``camunda:elementVariable`` (Flowable, Activiti alike) -> BPMN's own
+        ``loopDataInputRef`` / ``inputDataItem``, which SpiffWorkflow reads."""
+        for prefix in ENGINES:
+            collection = node.get(f"{{{NS[prefix]}}}collection")
+            if not collection or node.find(f"{BPMN}loopDataInputRef") is not None:
+                continue
+            name = expressions.simple_name(collection) or collection.strip()
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+                self.problem(node, "expression.untranslatable", expression=collection, kind="collection")
+                return
+            ref = etree.Element(f"{BPMN}loopDataInputRef")
+            ref.text = name
+            node.insert(0, ref)
+            variable = node.get(f"{{{NS[prefix]}}}elementVariable")
+            if variable:
+                item = etree.Element(f"{BPMN}inputDataItem", id=self.new_id(variable), name=variable)
+                ref.addnext(item)
+            self.changed = True
+
+    # structure ------------------------------------------------------------------------------
+
+    def add_missing_start(self, container: etree._Element) -> None:
+        """BPMN lets a (sub-)process without a start event begin at every node without incoming flow;
+        SpiffWorkflow needs a start event, so one is added in front of those nodes."""
+        if container.get("triggeredByEvent") == "true":
+            return
+        children = [c for c in container if isinstance(c.tag, str) and local(c.tag) in _FLOW_NODES]
+        if not children or any(local(c.tag) == "startEvent" for c in children):
+            return
+        targets = {f.get("targetRef") for f in container.findall(f"{BPMN}sequenceFlow")}
+        first = [c for c in children if c.get("id") not in targets and local(c.tag) != "boundaryEvent"
+                 and c.get("isForCompensation") != "true"]
+        if not first:
+            self.problem(container, "subprocess.no_start")
+            return
+        start = etree.Element(f"{BPMN}startEvent", id=self.new_id(f"{container.get('id')}_start"))
+        first[0].addprevious(start)
+        for node in first:
+            self.connect(container, start, node)
+        self.changed = True
+        self.note(container, "subprocess.start_added", nodes=", ".join(n.get("id", "") for n in first))
+
+    def connect(self, container, source, target) -> etree._Element:
+        flow = etree.Element(f"{BPMN}sequenceFlow", id=self.new_id(f"{source.get('id')}_to_{target.get('id')}"),
+                             sourceRef=source.get("id"), targetRef=target.get("id"))
+        start = source if local(source.tag) != "boundaryEvent" else source
+        start.addnext(flow)
+        return flow
+
+    def split_implicitly(self, container: etree._Element) -> None:
+        """A node that is not a gateway with several outgoing flows splits the token (BPMN 2.0 §13.2.1):
+        unconditioned flows are a parallel split, conditioned ones an inclusive split. SpiffWorkflow wants a
+        gateway, so one is inserted after the node."""
+        flows = container.findall(f"{BPMN}sequenceFlow")
+        by_source: dict[str, list[etree._Element]] = {}
+        for flow in flows:
+            by_source.setdefault(flow.get("sourceRef"), []).append(flow)
+        for node in list(container):
+            if not isinstance(node.tag, str) or local(node.tag) not in _ACTIVITIES + _EVENTS:
+                continue
+            outgoing = by_source.get(node.get("id"), [])
+            if len(outgoing) < 2:
+                continue
+            conditioned = [f for f in outgoing if _has_condition(f)]
+            kind = "inclusiveGateway" if conditioned or node.get("default") else "parallelGateway"
+            gateway = etree.Element(f"{BPMN}{kind}", id=self.new_id(f"{node.get('id')}_split"))
+            node.addnext(gateway)
+            for flow in outgoing:
+                flow.set("sourceRef", gateway.get("id"))
+                if kind == "inclusiveGateway" and not _has_condition(flow) and flow.get("id") != node.get("default"):
+                    condition = etree.SubElement(flow, f"{BPMN}conditionExpression")
+                    condition.text = "True"
+            if node.get("default"):
+                gateway.set("default", node.attrib.pop("default"))
+            for out in node.findall(f"{BPMN}outgoing"):
+                node.remove(out)
+            self.connect(container, node, gateway)
+            self.changed = True
+            self.note(node, "flow.implicit_split", gateway=kind, count=len(outgoing))
+
+    # people ---------------------------------------------------------------------------------
+
+    def assignment(self, node: etree._Element) -> None:
+        own = properties(node)
+        if own.get("role") or own.get("assignee"):
+            return
+        source = _foreign_assignment(node)
+        if source is None:
+            lane = self.lanes.get(node.get("id", ""))
+            lane_props = properties(lane) if lane is not None else {}
+            if not (lane_props.get("role") or lane_props.get("assignee")) and "*" in self.assignments:
+                # the administrator's declared fallback for imported steps that name nobody
+                self.bind_name(node, "*", "group")
+                self.note(node, "assignment.default_applied", assignment=self.assignments["*"])
+            return
+        kind, value = source
+        initiators = self.initiator_variables()
+        if kind == "assignee":
+            variable = expressions.simple_name(value)
+            if value.strip() in ("$INITIATOR", "${INITIATOR}") or (variable and variable in initiators):
+                self.set_properties(node, assignee="data:initiator")
+            elif variable:
+                self.set_properties(node, assignee=f"data:{variable}")
+            elif expressions.dialect_of(value):
+                self.problem(node, "assignment.untranslatable", value=value)
+            else:
+                self.bind_name(node, value, "user")
+            return
+        names = [n.strip() for n in value.split(",") if n.strip()]
+        if any(expressions.dialect_of(n) for n in names):
+            self.problem(node, "assignment.untranslatable", value=value)
+            return
+        bound = {self.assignments.get(n, n) for n in names}
+        if len(bound) > 1:
+            self.problem(node, "assignment.several_groups", value=value)
+            return
+        self.bind_name(node, names[0], "group" if kind == "candidateGroups" else "user")
+
+    def bind_name(self, node: etree._Element, name: str, kind: str) -> None:
+        target = self.assignments.get(name)
+        if target is None and kind == "user":
+            self.problem(node, "assignment.unbound_user", user=name)
+            return
+        if target is None and not _ROLE.match(name):
+            self.problem(node, "group.unknown", group=name, role="")
+            return
+        target = target or name
+        if target.startswith("data:"):
+            self.set_properties(node, assignee=target, sourceGroup=name)
+        else:
+            self.set_properties(node, role=target, sourceGroup=name)
+
+    def lane(self, lane: etree._Element) -> None:
+        self.inherit_lane(lane)
+        own = properties(lane)
+        name = (lane.get("name") or "").strip()
+        if own.get("role") or own.get("assignee") or name not in self.assignments:
+            return
+        target = self.assignments[name]
+        if target.startswith("data:"):
+            self.set_properties(lane, assignee=target, sourceGroup=name)
+        else:
+            self.set_properties(lane, role=target, sourceGroup=name)
+
+    def inherit_lane(self, lane: etree._Element) -> None:
+        """BPMN draws a sub-process's inner steps inside the sub-process's lane, but lanes list only the
+        sub-process itself: its inner steps are added to the lane, unless another lane lists them."""
+        listed = {r.text.strip() for r in self.root.iter(f"{BPMN}flowNodeRef") if r.text}
+        for ref in list(lane.findall(f"{BPMN}flowNodeRef")):
+            node = next((n for n in self.root.iter(f"{BPMN}subProcess", f"{BPMN}transaction")
+                         if n.get("id") == (ref.text or "").strip()), None)
+            if node is None:
+                continue
+            for inner in node.iter():
+                if isinstance(inner.tag, str) and local(inner.tag) in _FLOW_NODES and inner is not node \
+                        and inner.get("id") and inner.get("id") not in listed:
+                    added = etree.Element(f"{BPMN}flowNodeRef")
+                    added.text = inner.get("id")
+                    ref.addnext(added)
+                    listed.add(inner.get("id"))
+                    self.changed = True
+
+    def initiator_variables(self) -> set[str]:
+        found = {"initiator"}
+        for start in self.root.iter(f"{BPMN}startEvent"):
+            for prefix in ENGINES:
+                if start.get(f"{{{NS[prefix]}}}initiator"):
+                    found.add(start.get(f"{{{NS[prefix]}}}initiator"))
+        return found
+
+    def set_properties(self, node: etree._Element, **values: str) -> None:
+        extensions = node.find(f"{BPMN}extensionElements")
+        if extensions is None:
+            extensions = etree.Element(f"{BPMN}extensionElements")
+            docs = node.findall(f"{BPMN}documentation")
+            (docs[-1].addnext if docs else lambda e: node.insert(0, e))(extensions)
+        holder = extensions.find(f"{SPIFF}properties")
+        if holder is None:
+            holder = etree.SubElement(extensions, f"{SPIFF}properties")
+        for name, value in values.items():
+            etree.SubElement(holder, f"{SPIFF}property", name=name, value=value)
+        self.changed = True
+
+    # forms ----------------------------------------------------------------------------------
+
+    def form(self, node: etree._Element) -> None:
+        if properties(node).get("formJsonSchemaFilename"):
+            return
+        schema = form_schema(node)
+        key = next((node.get(f"{{{NS[p]}}}formKey") for p in ENGINES if node.get(f"{{{NS[p]}}}formKey")), None)
+        zeebe = node.find(f"{BPMN}extensionElements/{ZEEBE}formDefinition")
+        if zeebe is not None:
+            key = key or zeebe.get("formKey") or zeebe.get("formId") or "zeebe:formDefinition"
+        if schema is not None:
+            name = f"{GENERATED}forms/{_safe(self.file)}/{_safe(node.get('id', 'form'))}.json"
+            self.out.files[name] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True)
+            self.set_properties(node, formJsonSchemaFilename=name)
+            self.note(node, "form.generated", fields=len(schema["properties"]))
+        elif key:
+            found = next((name for name in form_key_files(key) if name in self.out.files), None)
+            if found:
+                self.set_properties(node, formJsonSchemaFilename=found)
+                self.note(node, "form.key_mapped", key=key, file=found)
+            else:
+                self.problem(node, "form.unreadable_key", key=key, file=form_key_files(key)[0])
+
+    def start_inputs(self, process: etree._Element) -> None:
+        """Camunda and Flowable processes get their first variables from the API call that starts them;
+        quytrinh gets them from the start form. When the start event has no form, the variables that the
+        process's expressions read but nothing in it sets become the fields of a generated start form."""
+        starts = [c for c in process if isinstance(c.tag, str) and c.tag == f"{BPMN}startEvent"]
+        if len(starts) != 1 or properties(starts[0]).get("formJsonSchemaFilename"):
+            return
+        reads: dict[str, set[str]] = {}
+        for node in process.iter(f"{BPMN}conditionExpression", f"{BPMN}loopCardinality", f"{BPMN}loopDataInputRef",
+                                 f"{BPMN}condition", f"{BPMN}completionCondition", f"{SPIFF}parameter"):
+            text = node.get("value") if node.tag == f"{SPIFF}parameter" else node.text
+            for name, kind in names_read(text or "").items():
+                reads.setdefault(name, set()).add(kind if node.tag == f"{BPMN}conditionExpression" else "string")
+        written = names_written(process, self.out.files) | {"initiator", "case_number", "case_unit"}
+        fields = {name: kinds for name, kinds in sorted(reads.items()) if name not in written
+                  and name not in self.functions}
+        if not fields:
+            return
+        schema = {"type": "object", "properties": {
+            name: {"type": kinds.pop() if len(kinds) == 1 else "string", "title": name}
+            for name, kinds in fields.items()}}
+        name = f"{GENERATED}forms/{_safe(self.file)}/{_safe(starts[0].get('id', 'start'))}.json"
+        self.out.files[name] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True)
+        self.set_properties(starts[0], formJsonSchemaFilename=name)
+        self.note(starts[0], "form.start_inputs", fields=", ".join(fields))
+
+    # services -------------------------------------------------------------------------------
+
+    def service(self, node: etree._Element) -> None:
+        tag = local(node.tag)
+        if tag == "businessRuleTask":
+            decision = next((node.get(f"{{{NS[p]}}}decisionRef") for p in ENGINES
+                             if node.get(f"{{{NS[p]}}}decisionRef")), None)
+            if decision and node.find(f"{BPMN}extensionElements/{SPIFF}calledDecisionId") is None:
+                extensions = self.extensions(node)
+                etree.SubElement(extensions, f"{SPIFF}calledDecisionId").text = decision
+                self.changed = True
+            return
+        if node.find(f"{BPMN}extensionElements/{SPIFF}serviceTaskOperator") is not None:
+            return
+        binding = _service_binding(node)
+        if binding is None:
+            if tag == "serviceTask":
+                self.problem(node, "service.missing_implementation")
+            return
+        key, call = binding
+        if key.startswith("expression:") and call is None:
+            self.evaluate_only(node, key[len("expression:"):])
+            return
+        function_name = self.services.get(key)
+        if function_name is None or function_name not in self.functions:
+            self.problem(node, "service.unbound", binding=key, function=function_name or "")
+            return
+        if tag != "serviceTask":
+            node.tag = f"{BPMN}serviceTask"
+            for attribute in ("messageRef", "operationRef"):
+                node.attrib.pop(attribute, None)
+        parameters = self.parameters(node, self.functions[function_name], call)
+        if parameters is None:
+            return
+        result = next((node.get(f"{{{NS[p]}}}resultVariable") for p in ENGINES
+                       if node.get(f"{{{NS[p]}}}resultVariable")), None)
+        extensions = self.extensions(node)
+        operator = etree.SubElement(extensions, f"{SPIFF}serviceTaskOperator", id=f"function:{function_name}",
+                                    resultVariable=result or f"{_safe(node.get('id', ''))}_result")
+        holder = etree.SubElement(operator, f"{SPIFF}parameters")
+        for name, value in parameters.items():
+            etree.SubElement(holder, f"{SPIFF}parameter", id=name, type="any", value=value)
+        if not result:
+            self.set_properties(node, mergeResult="true")
+        self.changed = True
+        self.note(node, "service.bound", binding=key, function=function_name)
+
+    def evaluate_only(self, node: etree._Element, text: str) -> None:
+        """``camunda:expression="${true}"``: an expression without a bean has no effect but its value,
+        so the task becomes a script task that stores the value (in ``resultVariable``, if any)."""
+        value = self.translated(node, text, "expression")
+        if value is None:
+            return
+        result = next((node.get(f"{{{NS[p]}}}resultVariable") for p in ENGINES
+                       if node.get(f"{{{NS[p]}}}resultVariable")), None)
+        node.tag = f"{BPMN}scriptTask"
+        for attribute in ("messageRef", "operationRef", "implementation"):
+            node.attrib.pop(attribute, None)
+        script = etree.SubElement(node, f"{BPMN}script")
+        script.text = f"{result} = {value}" if result else "pass"
+        self.changed = True
+        self.note(node, "service.expression_evaluated", expression=text)
+
+    def parameters(self, node, function: Callable, call: list[str] | None) -> dict[str, str] | None:
+        """Name each parameter of the bound function: from the call's arguments (``#{bean.m(a, b)}``),
+        from ``camunda:inputParameter`` of the same name, or from the case variable of the same name."""
+        inputs = {}
+        for prefix in ENGINES:
+            for parameter in node.iter(f"{{{NS[prefix]}}}inputParameter"):
+                if parameter.get("name") and (parameter.text or "").strip():
+                    inputs[parameter.get("name")] = parameter.text.strip()
+        result = {}
+        signature = inspect.signature(function).parameters
+        names = [n for n, p in signature.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        if call is not None:
+            if len(call) > len(names):
+                self.problem(node, "service.arguments", function=getattr(function, "__name__", ""),
+                             expected=len(names), given=len(call))
+                return None
+            for name, argument in zip(names, call):
+                result[name] = argument
+        for name in names:
+            if name in result:
+                continue
+            if name in inputs:
+                result[name] = inputs[name]
+            elif signature[name].default is inspect.Parameter.empty:
+                result[name] = name
+        translated = {}
+        for name, value in result.items():
+            text = value if expressions.dialect_of(value) else value
+            if expressions.dialect_of(text):
+                text = self.translated(node, text, "parameter")
+                if text is None:
+                    return None
+            translated[name] = text
+        return translated
+
+    def extensions(self, node: etree._Element) -> etree._Element:
+        extensions = node.find(f"{BPMN}extensionElements")
+        if extensions is None:
+            extensions = etree.Element(f"{BPMN}extensionElements")
+            docs = node.findall(f"{BPMN}documentation")
+            (docs[-1].addnext if docs else lambda e: node.insert(0, e))(extensions)
+        return extensions
+
+
+# helpers -------------------------------------------------------------------------------------
+
+def _uses(root: etree._Element, namespace: str) -> bool:
+    marker = "{%s}" % namespace
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag.startswith(marker) or any(k.startswith(marker) for k in element.attrib):
+            return True
+    return False
+
+
+def _owner_id(node: etree._Element) -> str:
+    owner = node
+    while owner is not None and not owner.get("id"):
+        owner = owner.getparent()
+    return owner.get("id", "") if owner is not None else ""
+
+
+def _outgoing(process: etree._Element, node_id: str | None) -> list[etree._Element]:
+    return [f for f in process.iter(f"{BPMN}sequenceFlow") if f.get("sourceRef") == node_id]
+
+
+def _has_condition(flow: etree._Element) -> bool:
+    condition = flow.find(f"{BPMN}conditionExpression")
+    return condition is not None and bool((condition.text or "").strip())
+
+
+def _safe(value: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", value)
+
+
+def _foreign_assignment(node: etree._Element) -> tuple[str, str] | None:
+    for prefix in ENGINES:
+        for kind in ("assignee", "candidateGroups", "candidateUsers"):
+            value = node.get(f"{{{NS[prefix]}}}{kind}")
+            if value and value.strip():
+                return kind, value.strip()
+    zeebe = node.find(f"{BPMN}extensionElements/{ZEEBE}assignmentDefinition")
+    if zeebe is not None:
+        for kind in ("assignee", "candidateGroups", "candidateUsers"):
+            if (zeebe.get(kind) or "").strip():
+                value = zeebe.get(kind).strip()
+                return kind, ("${" + value[1:].strip() + "}" if value.startswith("=") else value)
+    return None
+
+
+def _service_binding(node: etree._Element) -> tuple[str, list[str] | None] | None:
+    """The binding key of a foreign service task and, for ``#{bean.method(args)}``, its arguments."""
+    for prefix in ENGINES:
+        attribute = lambda name: (node.get(f"{{{NS[prefix]}}}{name}") or "").strip()  # noqa: E731
+        if attribute("class"):
+            return f"class:{attribute('class')}", []
+        if attribute("delegateExpression"):
+            bean = expressions.bean_call(attribute("delegateExpression"))
+            return f"delegateExpression:{bean[0] if bean else attribute('delegateExpression')}", []
+        if attribute("topic"):
+            return f"topic:{attribute('topic')}", []
+        if attribute("expression"):
+            bean = expressions.bean_call(attribute("expression"))
+            if bean is not None and "." in bean[0] or (bean is not None and bean[1]):
+                return f"expression:{bean[0]}", bean[1]
+            return f"expression:{attribute('expression')}", None
+        if attribute("type"):
+            return f"type:{attribute('type')}", []
+    zeebe = node.find(f"{BPMN}extensionElements/{ZEEBE}taskDefinition")
+    if zeebe is not None and zeebe.get("type"):
+        return f"type:{zeebe.get('type').strip()}", []
+    return None

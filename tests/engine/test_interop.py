@@ -1,0 +1,142 @@
+"""A file drawn in Camunda Modeler runs through the real services once engine/dialects.py has rewritten it:
+candidate groups become roles, formData becomes forms, JUEL conditions safe expressions, a Java class a
+registered function; the definition keeps the hash of the uploaded file (docs/interop.md)."""
+
+
+import pytest
+
+from engine.errors import DefinitionInvalid
+from engine.services import cases, definitions
+from engine.spiff import parser
+from tests.people import CELL
+from workflows import functions, interop
+
+CAMUNDA_FILE = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+                  id="defs" targetNamespace="http://bpmn.io/schema/bpmn" exporter="Camunda Modeler">
+  <bpmn:process id="fee_refund" name="Hoàn đảng phí">
+    <bpmn:startEvent id="start">
+      <bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="amount" label="Số tiền" type="long" />
+        <camunda:formField id="region" label="Địa bàn" type="string" />
+      </camunda:formData></bpmn:extensionElements>
+    </bpmn:startEvent>
+    <bpmn:userTask id="review" name="Xem xét" camunda:candidateGroups="{group}">
+      <bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="approved" label="Đồng ý?" type="boolean" />
+      </camunda:formData></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:exclusiveGateway id="decide" />
+    <bpmn:serviceTask id="refund" name="Ghi hoàn phí" camunda:class="org.example.RefundDelegate" />
+    <bpmn:intermediateCatchEvent id="wait">
+      <bpmn:timerEventDefinition id="wait_timer"><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:userTask id="acknowledge" name="Xác nhận" camunda:assignee="${{initiator}}">
+      <bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="seen" label="Đã biết" type="boolean" />
+      </camunda:formData></bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="refunded" />
+    <bpmn:endEvent id="declined" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />
+    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="decide" />
+    <bpmn:sequenceFlow id="yes" sourceRef="decide" targetRef="refund">
+      <bpmn:conditionExpression>${{approved &amp;&amp; amount &gt; 1000
+        &amp;&amp; region eq 'HN'}}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="otherwise" sourceRef="decide" targetRef="declined" />
+    <bpmn:sequenceFlow id="f3" sourceRef="refund" targetRef="wait" />
+    <bpmn:sequenceFlow id="f4" sourceRef="wait" targetRef="acknowledge" />
+    <bpmn:sequenceFlow id="f5" sourceRef="acknowledge" targetRef="refunded" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def refund(amount: int) -> dict:
+    """Registered for the test: what ``org.example.RefundDelegate`` did in Camunda."""
+    return {"refunded_amount": amount}
+
+
+@pytest.fixture
+def bound(monkeypatch):
+    """The administrator's declarations; taken before ``uow``, whose script engine copies the functions."""
+    monkeypatch.setitem(functions.FUNCTIONS, "refund", refund)
+    monkeypatch.setattr(interop, "SERVICES", {"class:org.example.RefundDelegate": "refund"})
+    monkeypatch.setattr(interop, "ASSIGNMENTS", {"Kế toán": "cell_secretary@case"})
+    parser._CACHE.clear()
+    yield
+    parser._CACHE.clear()
+
+
+def _deploy(uow, tmp_path, group="Kế toán"):
+    path = tmp_path / "fee_refund.bpmn"
+    path.write_text(CAMUNDA_FILE.format(group=group), encoding="utf-8")
+    return definitions.deploy_file(uow, path)
+
+
+def test_a_camunda_file_runs_to_its_end_through_the_services(bound, people, uow, clock, tmp_path):
+    [deployed] = _deploy(uow, tmp_path)
+    number = people.applicant.opens("fee_refund", unit=CELL, data={"amount": 1500, "region": "HN"})
+    people.cell_secretary.completes("review", number, {"approved": True})
+    assert people.admin.sees(number).status == "running"          # waiting one hour
+    clock.advance(hours=1, seconds=1)
+    assert cases.run_due_timers(uow) == 1
+    people.applicant.completes("acknowledge", number, {"seen": True})   # ${initiator}: whoever opened it
+    case = people.admin.sees(number)
+    assert case.status == "completed" and case.data["refunded_amount"] == 1500
+    assert case.data["refund_result"] == {"refunded_amount": 1500}
+    # the definition is the uploaded file: its hash, its text; the generated forms are kept beside it
+    view, files, meta = definitions.get_definition(uow, "fee_refund")
+    assert view.sha256 == deployed.sha256 == parser.bundle_from_path(tmp_path / "fee_refund.bpmn").sha256
+    assert files["fee_refund.bpmn"] == CAMUNDA_FILE.format(group="Kế toán")
+    assert meta["elements"]["review"]["assignment"]["role"] == "cell_secretary"
+    assert {n["code"] for n in meta["notes"]} >= {"process.executable_assumed", "form.generated",
+                                                  "gateway.default_assumed", "service.bound"}
+
+
+def test_the_unconditioned_last_flow_is_taken_when_the_condition_fails(bound, people, uow, tmp_path):
+    _deploy(uow, tmp_path)
+    number = people.applicant.opens("fee_refund", unit=CELL, data={"amount": 1500, "region": "HY"})
+    people.cell_secretary.completes("review", number, {"approved": True})
+    assert people.admin.sees(number).status == "completed"        # declined: region is not HN
+
+
+def test_a_restarted_engine_re_normalises_the_stored_files_the_same_way(bound, people, uow, clock, tmp_path):
+    _deploy(uow, tmp_path)
+    number = people.applicant.opens("fee_refund", unit=CELL, data={"amount": 2000, "region": "HN"})
+    parser._CACHE.clear()                                          # a new process: parsed again from the DB
+    people.cell_secretary.completes("review", number, {"approved": True})
+    clock.advance(hours=2)
+    cases.run_due_timers(uow)
+    people.applicant.completes("acknowledge", number, {"seen": True})
+    assert people.admin.sees(number).status == "completed"
+
+
+def test_the_modeler_validates_files_in_memory_and_sees_what_the_rewrite_did(bound, uow):
+    report = definitions.validate_bundle(uow, parser.Bundle(main="r.bpmn",
+                                                           files={"r.bpmn": CAMUNDA_FILE.format(group="Kế toán")}))
+    assert report.keys == ["fee_refund"]
+    notes = {(n.element, n.code) for n in report.notes}
+    assert {("fee_refund", "process.executable_assumed"), ("decide", "gateway.default_assumed"),
+            ("refund", "service.bound"), ("review", "form.generated")} <= notes
+    assert all(n.line > 0 for n in report.notes)
+    assert "fee_refund" not in [d.key for d in definitions.list_definitions(uow)]   # nothing written
+
+
+def test_an_unknown_group_is_refused_naming_the_group(bound, uow, tmp_path):
+    with pytest.raises(DefinitionInvalid) as refused:
+        _deploy(uow, tmp_path, group="accounting")
+    [problem] = refused.value.problems
+    assert (problem.element, problem.code, problem.params["group"]) == ("review", "group.unknown", "accounting")
+    assert problem.line == 12
+
+
+def test_an_unbound_service_is_refused_naming_its_class(bound, uow, tmp_path, monkeypatch):
+    monkeypatch.setattr(interop, "SERVICES", {})
+    with pytest.raises(DefinitionInvalid) as refused:
+        _deploy(uow, tmp_path)
+    [problem] = refused.value.problems
+    assert (problem.element, problem.code, problem.params["binding"]) == \
+        ("refund", "service.unbound", "class:org.example.RefundDelegate")

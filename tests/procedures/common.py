@@ -1,0 +1,83 @@
+"""Helpers shared by the procedure-library tests (P1 as-is, P2–P6): documents from a finished case's data, PDF
+through LibreOffice, timers, and the demo organisation's names as the document templates need them."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from engine.errors import InvalidFormData
+from engine.services import cases, history
+from workflows.documents import Organisation, Signer, document_type, render
+
+ORGANISATIONS = {
+    "HY-TANTIEN-DONG": Organisation(unit_name="Chi bộ thôn Đông", parent_name="Đảng bộ xã Tân Tiến",
+                                    committee_name="Đảng ủy xã Tân Tiến", superior_name="Đảng bộ tỉnh Hưng Yên",
+                                    place="Tân Tiến"),
+}
+CELL_SECRETARY = Signer("Phạm Thị Dung", "Bí thư Chi bộ thôn Đông")
+COMMUNE_SECRETARY = Signer("Vũ Thị Phương", "Bí thư Đảng ủy xã")
+
+
+def docx_text(data: bytes) -> str:
+    """All text of a .docx: body paragraphs and table cells."""
+    document = Document(io.BytesIO(data))
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                lines += [p.text for p in cell.paragraphs]
+    return "\n".join(lines)
+
+
+def render_from_case(view, key: str, signer: Signer | None = None) -> bytes:
+    """Render document ``key`` from a case's data, as the engine will when the step that names it is done."""
+    return render(key, case_data=view.data, organisation=ORGANISATIONS[view.unit], signer=signer)
+
+
+def to_pdf_text(tmp_path: Path, key: str, view, data: bytes) -> str:
+    """Convert a rendered document to PDF with LibreOffice headless and return the PDF's text.
+
+    Skips (with the reason) when LibreOffice or pdftotext is not installed.
+    """
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed: apt-get install poppler-utils")
+    source = tmp_path / document_type(key).file_name(view.data)
+    source.write_bytes(data)
+    profile = (tmp_path / f"lo-{key}").as_uri()   # a private profile: parallel runs must not share one
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
+                    str(tmp_path), str(source)], check=True, capture_output=True, timeout=240)
+    pdf = source.with_suffix(".pdf")
+    assert pdf.exists(), f"LibreOffice produced no PDF for {source.name}"
+    return unicodedata.normalize("NFC", subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
+                                                       capture_output=True, text=True).stdout)
+
+
+def fire_timers_at(uow, clock, moment: datetime) -> int:
+    """Move the frozen clock to ``moment`` and run the timer worker once; returns the cases that had timers fired."""
+    clock.set(moment)
+    return cases.run_due_timers(uow)
+
+
+def field_errors(excinfo: pytest.ExceptionInfo[InvalidFormData]) -> dict[str, str]:
+    """{field: broken rule} of a refused form."""
+    return {e.field: e.code for e in excinfo.value.errors}
+
+
+def assert_completed(person, number: str, uow) -> object:
+    """The case is completed, has no open task and its journal verifies; returns its view."""
+    view = person.sees(number)
+    assert view.status == "completed", (view.status, [t.element for t in view.open_tasks])
+    assert not view.open_tasks
+    assert history.verify_case(uow, number).ok
+    return view

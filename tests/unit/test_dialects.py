@@ -1,0 +1,344 @@
+"""The rewrite of files from other tools (engine/dialects.py, engine/expressions.py, docs/interop.md):
+each mapping, each refusal naming the element and the original text, and the guarantees (same output
+every time, the uploaded lines kept, generated forms outside the identity)."""
+
+import json
+
+import pytest
+from lxml import etree
+
+from engine import dialects, expressions
+from engine.conventions import properties
+from engine.spiff.parser import Bundle
+
+CAMUNDA = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+           '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+           'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
+           'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="defs" targetNamespace="t">\n'
+           '<bpmn:process id="p" isExecutable="true">\n{body}\n</bpmn:process>\n</bpmn:definitions>\n')
+
+
+def register(**kwargs):
+    """A function the bindings point at (its parameters name the service's inputs)."""
+    return {}
+
+
+def decide(amount, region="HN"):
+    return {"approved": amount > 1000}
+
+
+FUNCTIONS = {"register": register, "decide": decide}
+
+
+def normalise(body, assignments=None, services=None, files=None):
+    return dialects.normalise({"p.bpmn": CAMUNDA.format(body=body), **(files or {})},
+                              assignments=assignments or {}, services=services or {}, functions=FUNCTIONS)
+
+
+def element(result, element_id):
+    return result.documents["p.bpmn"].xpath("//*[@id=$id]", id=element_id)[0]
+
+
+def codes(found):
+    """(element, code) of each finding, leaving out the start event these small processes lack."""
+    return [(p.element, p.code) for p in found if not (p.element == "p" and p.code == "subprocess.start_added")]
+
+
+# expressions -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("juel,python", [
+    ("${approved}", "approved"),
+    ("#{approved}", "approved"),
+    ("${!approved}", "(not approved)"),
+    ("${not approved}", "(not approved)"),
+    ("${x == 'y'}", "(x == 'y')"),
+    ("${amount > 1000 && region eq 'HN'}", "((amount > 1000) and (region == 'HN'))"),
+    ("${a or b and c}", "(a or (b and c))"),
+    ("${empty comment}", "(comment in (None, '', [], {}))"),
+    ("${score ge 5 ? 'high' : 'low'}", "('high' if (score >= 5) else 'low')"),
+    ("${customer.age >= 21}", "(customer['age'] >= 21)"),
+    ("${sentiment.toLowerCase() == \"negative\"}", "(sentiment.lower() == 'negative')"),
+    ("${null == x}", "(None == x)"),
+    ("= not(approved)", "(not (approved))"),
+    ("= decision = \"yes\"", "(decision == 'yes')"),
+])
+def test_simple_juel_and_feel_become_quytrinh_expressions(juel, python):
+    assert expressions.translate(juel) == python
+
+
+@pytest.mark.parametrize("foreign", [
+    "${customer.prop(\"age\").numberValue() >= 21}",       # Camunda Spin
+    "${dateTime().plusWeeks(1)}",                           # a function
+    "#{service.check(x)}",                                  # a bean call in a condition
+    "= some risk in risks satisfies risk = \"red\"",        # a FEEL quantifier
+    "${a ${b}}",
+])
+def test_other_forms_are_refused_with_the_expression_quoted(foreign):
+    with pytest.raises(expressions.Untranslatable) as refused:
+        expressions.translate(foreign)
+    assert refused.value.expression == foreign
+
+
+def test_a_juel_condition_is_rewritten_and_an_untranslatable_one_is_refused_naming_the_flow():
+    result = normalise(
+        '<bpmn:sequenceFlow id="ok" sourceRef="a" targetRef="b">'
+        '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
+        '${amount &gt; 1000 &amp;&amp; region eq \'HN\'}</bpmn:conditionExpression></bpmn:sequenceFlow>\n'
+        '<bpmn:sequenceFlow id="bad" sourceRef="a" targetRef="c">'
+        '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
+        '${customer.prop("age").numberValue() &gt;= 21}</bpmn:conditionExpression></bpmn:sequenceFlow>')
+    assert element(result, "ok")[0].text == "((amount > 1000) and (region == 'HN'))"
+    [problem] = result.problems
+    assert (problem.element, problem.code, problem.line) == ("bad", "expression.untranslatable", 5)
+    assert problem.params["expression"] == '${customer.prop("age").numberValue() >= 21}'
+
+
+# timers --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cron,iso", [
+    ("0/5 0/1 * 1/1 * ?", "R/PT5S"),       # the Camunda loan-granting example: every 5 seconds
+    ("0 0/15 * * * ?", "R/PT15M"),
+    ("0 0 */2 * * ?", "R/PT2H"),
+    ("0 * * * * ?", "R/PT1M"),
+])
+def test_a_fixed_period_quartz_cron_becomes_an_iso_cycle(cron, iso):
+    result = normalise('<bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition id="t">'
+                       f'<bpmn:timeCycle>{cron}</bpmn:timeCycle></bpmn:timerEventDefinition>'
+                       '</bpmn:intermediateCatchEvent>')
+    assert element(result, "t")[0].text == iso and codes(result.notes) == [("t", "timer.cron_translated")]
+
+
+def test_a_calendar_cron_is_refused_quoting_it_and_iso_values_are_left_as_they_are():
+    result = normalise('<bpmn:intermediateCatchEvent id="w1"><bpmn:timerEventDefinition id="t1">'
+                       '<bpmn:timeCycle>0 0 9 ? * MON-FRI</bpmn:timeCycle></bpmn:timerEventDefinition>'
+                       '</bpmn:intermediateCatchEvent>'
+                       '<bpmn:intermediateCatchEvent id="w2"><bpmn:timerEventDefinition id="t2">'
+                       '<bpmn:timeCycle>R6/P1D</bpmn:timeCycle></bpmn:timerEventDefinition>'
+                       '</bpmn:intermediateCatchEvent>')
+    assert [(p.element, p.code, p.params["expression"]) for p in result.problems] == \
+        [("t1", "timer.cron_untranslatable", "0 0 9 ? * MON-FRI")]
+    assert element(result, "t2")[0].text == "R6/P1D"
+
+
+# structure -----------------------------------------------------------------------------------------
+
+def test_an_activity_with_two_unconditioned_flows_splits_through_a_parallel_gateway():
+    result = normalise('<bpmn:startEvent id="s"/><bpmn:manualTask id="a"/><bpmn:manualTask id="b"/>'
+                       '<bpmn:manualTask id="c"/>'
+                       '<bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="a"/>'
+                       '<bpmn:sequenceFlow id="f1" sourceRef="a" targetRef="b"/>'
+                       '<bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="c"/>')
+    gateway = element(result, "a_split")
+    assert etree.QName(gateway).localname == "parallelGateway"
+    assert {element(result, f).get("sourceRef") for f in ("f1", "f2")} == {"a_split"}
+    assert element(result, "a_to_a_split").get("targetRef") == "a_split"
+    assert codes(result.notes) == [("a", "flow.implicit_split")]
+
+
+def test_conditioned_flows_out_of_an_activity_split_inclusively_keeping_the_default():
+    result = normalise('<bpmn:manualTask id="a" default="f2"/><bpmn:manualTask id="b"/><bpmn:manualTask id="c"/>'
+                       '<bpmn:sequenceFlow id="f1" sourceRef="a" targetRef="b"><bpmn:conditionExpression>${x}'
+                       '</bpmn:conditionExpression></bpmn:sequenceFlow>'
+                       '<bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="c"/>')
+    gateway = element(result, "a_split")
+    assert etree.QName(gateway).localname == "inclusiveGateway" and gateway.get("default") == "f2"
+    assert element(result, "a").get("default") is None
+
+
+def test_camunda_semantics_the_last_unconditioned_flow_of_an_exclusive_gateway_is_its_default():
+    flows = ('<bpmn:sequenceFlow id="yes" sourceRef="g" targetRef="a"><bpmn:conditionExpression>${ok}'
+             '</bpmn:conditionExpression></bpmn:sequenceFlow>'
+             '<bpmn:sequenceFlow id="other" sourceRef="g" targetRef="b"/>')
+    result = normalise('<bpmn:exclusiveGateway id="g"/>' + flows)
+    assert element(result, "g").get("default") == "other"
+    assert ("g", "gateway.default_assumed") in codes(result.notes)
+    # first in document order: Camunda would always take it and never look at the others; not rewritten
+    first = normalise('<bpmn:exclusiveGateway id="g"/><bpmn:sequenceFlow id="other" sourceRef="g" targetRef="b"/>'
+                      '<bpmn:sequenceFlow id="yes" sourceRef="g" targetRef="a"><bpmn:conditionExpression>${ok}'
+                      '</bpmn:conditionExpression></bpmn:sequenceFlow>')
+    assert element(first, "g").get("default") is None
+
+
+def test_a_sub_process_without_start_event_gets_one_before_its_first_step():
+    result = normalise('<bpmn:subProcess id="sub"><bpmn:manualTask id="a"/><bpmn:endEvent id="e"/>'
+                       '<bpmn:sequenceFlow id="f" sourceRef="a" targetRef="e"/></bpmn:subProcess>')
+    start = element(result, "sub_start")
+    assert etree.QName(start).localname == "startEvent"
+    assert element(result, "sub_start_to_a").get("targetRef") == "a"
+    assert codes(result.notes) == [("sub", "subprocess.start_added")]
+
+
+def test_a_process_without_is_executable_is_executable_and_a_non_executable_pool_is_reported():
+    text = CAMUNDA.replace('<bpmn:process id="p" isExecutable="true">', '<bpmn:process id="p">') \
+        .replace("</bpmn:definitions>", '<bpmn:process id="other" isExecutable="false"/></bpmn:definitions>')
+    result = dialects.normalise({"p.bpmn": text.format(body="")}, assignments={}, services={}, functions={})
+    assert element(result, "p").get("isExecutable") == "true"
+    assert codes(result.notes) == [("p", "process.executable_assumed"), ("other", "process.not_executable_skipped")]
+
+
+# people ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("attributes,expected", [
+    ('camunda:candidateGroups="accounting"', {"role": "committee_office@parent", "sourceGroup": "accounting"}),
+    ('camunda:candidateGroups="cell_secretary@parent"', {"role": "cell_secretary@parent"}),
+    ('camunda:assignee="${reviewer}"', {"assignee": "data:reviewer"}),
+    ('camunda:assignee="${initiator}"', {"assignee": "data:initiator"}),
+    ('camunda:assignee="$INITIATOR"', {"assignee": "data:initiator"}),
+    ('camunda:assignee="demo"', {"role": "cell_secretary@case", "sourceGroup": "demo"}),
+])
+def test_camunda_assignments_become_quytrinh_roles_or_data_fields(attributes, expected):
+    result = normalise(f'<bpmn:userTask id="t" {attributes}/>',
+                       assignments={"accounting": "committee_office@parent", "demo": "cell_secretary@case"})
+    found = properties(element(result, "t"))
+    assert {k: found[k] for k in expected} == expected and result.problems == []
+
+
+def test_assignments_quytrinh_cannot_keep_are_refused_naming_the_value():
+    result = normalise('<bpmn:userTask id="fixed" camunda:assignee="kermit"/>'
+                       '<bpmn:userTask id="bean" camunda:assignee="#{svc.findEditor(id)}"/>'
+                       '<bpmn:userTask id="two" camunda:candidateGroups="accounting, management"/>',
+                       assignments={"accounting": "committee_office@parent", "management": "standing_board@parent"})
+    assert sorted((p.element, p.code) for p in result.problems) == [
+        ("bean", "assignment.untranslatable"), ("fixed", "assignment.unbound_user"),
+        ("two", "assignment.several_groups")]
+
+
+def test_a_lane_named_like_a_bound_group_gets_its_role_and_lends_it_to_a_sub_process_inside():
+    body = ('<bpmn:laneSet id="ls"><bpmn:lane id="l" name="Accountant"><bpmn:flowNodeRef>sub</bpmn:flowNodeRef>'
+            '</bpmn:lane></bpmn:laneSet><bpmn:subProcess id="sub"><bpmn:startEvent id="s"/><bpmn:userTask id="inner"/>'
+            '</bpmn:subProcess>')
+    result = normalise(body, assignments={"Accountant": "committee_office@parent"})
+    lane = element(result, "l")
+    assert properties(lane)["role"] == "committee_office@parent"
+    assert "inner" in [r.text for r in lane.iter("{*}flowNodeRef")]
+
+
+def test_the_declared_fallback_takes_steps_that_name_nobody():
+    result = normalise('<bpmn:userTask id="t"/>', assignments={"*": "cell_secretary@case"})
+    assert properties(element(result, "t"))["role"] == "cell_secretary@case"
+    assert codes(result.notes) == [("t", "assignment.default_applied")]
+    assert properties(element(normalise('<bpmn:userTask id="t"/>'), "t")) == {}   # without it: nothing
+
+
+# forms ----------------------------------------------------------------------------------------------
+
+def test_camunda_form_data_becomes_a_generated_json_schema():
+    result = normalise('<bpmn:userTask id="approve"><bpmn:extensionElements><camunda:formData>'
+                       '<camunda:formField id="approved" label="Duyệt?" type="boolean"/>'
+                       '<camunda:formField id="amount" label="Số tiền" type="long">'
+                       '<camunda:validation><camunda:constraint name="required"/>'
+                       '<camunda:constraint name="min" config="1"/></camunda:validation></camunda:formField>'
+                       '<camunda:formField id="kind" type="enum"><camunda:value id="a" name="A"/>'
+                       '<camunda:value id="b" name="B"/></camunda:formField>'
+                       '<camunda:formField id="day" type="date"/>'
+                       '</camunda:formData></bpmn:extensionElements></bpmn:userTask>')
+    name = properties(element(result, "approve"))["formJsonSchemaFilename"]
+    assert name.startswith(dialects.GENERATED) and name in result.generated
+    assert json.loads(result.files[name]) == {"type": "object", "required": ["amount"], "properties": {
+        "approved": {"type": "boolean", "title": "Duyệt?"},
+        "amount": {"type": "integer", "title": "Số tiền", "minimum": 1},
+        "kind": {"type": "string", "enum": ["a", "b"], "title": "kind"},
+        "day": {"type": "string", "format": "date", "title": "day"}}}
+
+
+def test_flowable_form_properties_become_a_generated_json_schema():
+    text = CAMUNDA.replace('xmlns:camunda="http://camunda.org/schema/1.0/bpmn"',
+                           'xmlns:flowable="http://flowable.org/bpmn"').format(
+        body='<bpmn:startEvent id="s"><bpmn:extensionElements>'
+             '<flowable:formProperty id="name" name="Họ tên" type="string" required="true"/>'
+             '<flowable:formProperty id="days" type="long"/>'
+             '<flowable:formProperty id="shown" type="string" writable="false"/>'
+             '</bpmn:extensionElements></bpmn:startEvent>')
+    result = dialects.normalise({"p.bpmn": text}, assignments={}, services={}, functions={})
+    schema = json.loads(result.files[properties(element(result, "s"))["formJsonSchemaFilename"]])
+    assert schema == {"type": "object", "required": ["name"], "properties": {
+        "name": {"type": "string", "title": "Họ tên"}, "days": {"type": "integer", "title": "days"}}}
+
+
+def test_a_form_key_is_read_from_the_json_schema_beside_the_file_or_refused_naming_it():
+    result = normalise('<bpmn:userTask id="html" camunda:formKey="embedded:app:forms/approve.html"/>'
+                       '<bpmn:userTask id="flowable" camunda:formKey="loanin"/>'
+                       '<bpmn:userTask id="missing" camunda:formKey="app:review.jsf"/>',
+                       files={"forms/approve.json": '{"type": "object"}', "forms/loanin.json": '{"type": "object"}'})
+    assert properties(element(result, "html"))["formJsonSchemaFilename"] == "forms/approve.json"
+    assert properties(element(result, "flowable"))["formJsonSchemaFilename"] == "forms/loanin.json"
+    assert [(p.element, p.code, p.params["key"], p.params["file"]) for p in result.problems] == \
+        [("missing", "form.unreadable_key", "app:review.jsf", "review.json")]
+    assert "/" not in dialects.form_key_files("embedded:app:../../etc/passwd")[0]   # never outside the folder
+
+
+def test_variables_read_but_never_set_are_asked_when_the_case_is_opened():
+    result = normalise('<bpmn:startEvent id="s"/><bpmn:exclusiveGateway id="g"/>'
+                       '<bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="a">'
+                       '<bpmn:conditionExpression>${twitter &amp;&amp; amount &gt; 10}</bpmn:conditionExpression>'
+                       '</bpmn:sequenceFlow><bpmn:sequenceFlow id="f2" sourceRef="g" targetRef="b">'
+                       '<bpmn:conditionExpression>${channel == \'web\'}</bpmn:conditionExpression></bpmn:sequenceFlow>')
+    schema = json.loads(result.files[properties(element(result, "s"))["formJsonSchemaFilename"]])
+    assert {k: v["type"] for k, v in schema["properties"].items()} == \
+        {"amount": "number", "channel": "string", "twitter": "boolean"}
+
+
+# services -------------------------------------------------------------------------------------------
+
+def test_a_bound_java_class_calls_the_registered_function_with_its_named_inputs():
+    result = normalise('<bpmn:serviceTask id="s" camunda:class="org.example.Decide"><bpmn:extensionElements>'
+                       '<camunda:inputOutput><camunda:inputParameter name="region">${office}</camunda:inputParameter>'
+                       '</camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>',
+                       services={"class:org.example.Decide": "decide"})
+    operator = element(result, "s").find(".//{*}serviceTaskOperator")
+    assert operator.get("id") == "function:decide" and operator.get("resultVariable") == "s_result"
+    parameters = {p.get("id"): p.get("value") for p in operator.iter("{*}parameter")}
+    assert parameters == {"amount": "amount", "region": "office"}
+    assert properties(element(result, "s"))["mergeResult"] == "true"
+
+
+def test_a_bean_method_call_passes_its_arguments_and_external_topics_bind_like_classes():
+    result = normalise('<bpmn:serviceTask id="post" camunda:expression="#{svc.decide(total * 2)}" '
+                       'camunda:resultVariable="verdict"/>'
+                       '<bpmn:serviceTask id="ext" camunda:type="external" camunda:topic="archive"/>',
+                       services={"expression:svc.decide": "decide", "topic:archive": "register"})
+    post = element(result, "post").find(".//{*}serviceTaskOperator")
+    assert (post.get("id"), post.get("resultVariable")) == ("function:decide", "verdict")
+    assert {p.get("id"): p.get("value") for p in post.iter("{*}parameter")} == {"amount": "total * 2"}
+    assert element(result, "ext").find(".//{*}serviceTaskOperator").get("id") == "function:register"
+
+
+def test_an_unbound_service_is_refused_naming_the_element_and_its_binding():
+    result = normalise('<bpmn:serviceTask id="archive" camunda:class="org.example.Archive"/>'
+                       '<bpmn:serviceTask id="nothing"/>')
+    assert [(p.element, p.code, p.params.get("binding")) for p in result.problems] == [
+        ("archive", "service.unbound", "class:org.example.Archive"),
+        ("nothing", "service.missing_implementation", None)]
+
+
+def test_a_service_expression_without_a_bean_is_only_evaluated():
+    result = normalise('<bpmn:serviceTask id="s" camunda:expression="${true}"/>')
+    node = element(result, "s")
+    assert etree.QName(node).localname == "scriptTask" and node.find("{*}script").text == "pass"
+
+
+def test_engine_scripts_and_listeners_are_refused_not_dropped():
+    result = normalise('<bpmn:userTask id="t"><bpmn:extensionElements><camunda:taskListener event="create">'
+                       '<camunda:script scriptFormat="groovy">task.setVariable("x", 1)</camunda:script>'
+                       '</camunda:taskListener></bpmn:extensionElements></bpmn:userTask>')
+    assert codes(result.problems) == [("t", "script.foreign")]
+
+
+# guarantees -----------------------------------------------------------------------------------------
+
+def test_the_rewrite_is_deterministic_keeps_the_uploaded_lines_and_stays_out_of_the_identity():
+    body = ('<bpmn:userTask id="t" camunda:candidateGroups="cell_secretary"><bpmn:extensionElements>'
+            '<camunda:formData><camunda:formField id="ok" type="boolean"/></camunda:formData>'
+            '</bpmn:extensionElements></bpmn:userTask>\n<bpmn:manualTask id="a"/>\n<bpmn:manualTask id="b"/>\n'
+            '<bpmn:sequenceFlow id="f1" sourceRef="t" targetRef="a"/>\n'
+            '<bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="b"/>')
+    first, second = normalise(body), normalise(body)
+    assert first.files == second.files and first.notes == second.notes
+    original = etree.fromstring(CAMUNDA.format(body=body).encode())
+    lines = {e.get("id"): e.sourceline for e in original.iter() if isinstance(e.tag, str) and e.get("id")}
+    assert {i: element(first, i).sourceline for i in lines} == lines
+    rewritten = etree.fromstring(first.files["p.bpmn"].encode())   # and the text is well-formed BPMN again
+    assert rewritten.xpath("//*[@id='t_split']")
+    original_bundle = Bundle(main="p.bpmn", files={"p.bpmn": CAMUNDA.format(body=body)})
+    stored = Bundle(main="p.bpmn", files={**original_bundle.files, **first.generated})
+    assert first.generated and stored.sha256 == original_bundle.sha256
