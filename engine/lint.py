@@ -14,7 +14,8 @@ import jsonschema
 from lxml import etree
 
 from engine import deadlines, scripting
-from engine.conventions import BPMN, HUMAN_TASKS, NS, element_info, lane_of_nodes, local, properties
+from engine.conventions import (BPMN, HUMAN_TASKS, NS, element_info, lane_of_nodes, local, parse_assignment,
+                                properties)
 from engine.errors import Problem, ScriptError
 from workflows.functions import FUNCTIONS
 
@@ -116,6 +117,7 @@ def _check_process(file: str, process: etree._Element, bundle: "Bundle",
         problems.append(Problem(file, node.sourceline or 0, owner.get("id", "") if owner is not None else "",
                                 code, params))
 
+    problems.extend(_check_access(file, process, known_roles))
     lanes = lane_of_nodes(process)
     for node in process.iter():
         if not isinstance(node.tag, str):
@@ -273,6 +275,7 @@ def process_meta(process: etree._Element, bundle: "Bundle", documents: dict[str,
         "start_form": start_form,
         "classification": int(props.get("classification", "0") or 0),
         "case_deadline": props.get("caseDeadline"),
+        "access": access_policy(props),
         "documentation": _documentation(process),
         "elements": elements,
     }
@@ -288,6 +291,41 @@ def _called_processes(process: etree._Element, documents: dict[str, etree._Eleme
                 found.append(called)
                 stack.append(called)
     return found
+
+
+ACCESS_POLICIES = ("unit", "need_to_know")
+
+
+def _names(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def access_policy(props: dict[str, str]) -> dict:
+    """Who may see a classified case of this process (docs/lanes.md, "Need to know").
+
+    ``unit`` (default): people of the case's unit and above, and those who work on it. ``need_to_know``:
+    for a classified case, only the starter, whoever holds one of its open tasks, the users named in the
+    data fields ``accessFields``, the holders of ``accessRoles`` (``records_clerk@case``…), never the
+    users named in ``excludedFields`` (the accused of a denunciation)."""
+    return {"policy": (props.get("access") or "unit").strip(), "fields": _names(props.get("accessFields")),
+            "roles": _names(props.get("accessRoles")), "excluded": _names(props.get("excludedFields"))}
+
+
+def _check_access(file: str, process: etree._Element, known_roles: set[str] | None) -> list[Problem]:
+    access = access_policy(properties(process))
+    line, element = process.sourceline or 0, process.get("id", "")
+    problems = []
+    if access["policy"] not in ACCESS_POLICIES:
+        problems.append(Problem(file, line, element, "access.unknown_policy", {"value": access["policy"]}))
+    for role in access["roles"]:
+        try:
+            assignment = parse_assignment(role=role)
+        except ValueError:
+            problems.append(Problem(file, line, element, "assignment.invalid", {"value": role}))
+            continue
+        if known_roles is not None and assignment.role not in known_roles:
+            problems.append(Problem(file, line, element, "role.unknown", {"role": assignment.role}))
+    return problems
 
 
 def _default_prefix(key: str) -> str:

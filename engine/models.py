@@ -159,6 +159,8 @@ class Case(Base):
     error: Mapped[dict | None] = mapped_column(JSONType)
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     head_hash: Mapped[str] = mapped_column(String(64))
+    #: A classified case of a need-to-know process: only the users in ``case_access`` may see it.
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
     # Steps read the definition through the immutable process cache (definitions.record), never by
     # loading this row: its files are large. The relationship is for views.
@@ -167,6 +169,15 @@ class Case(Base):
     started_by: Mapped[User | None] = relationship(lazy="select")
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class CaseAccess(Base):
+    """Who may see a restricted (need-to-know) case now; recomputed by every step of the case."""
+
+    __tablename__ = "case_access"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
 
 
 class Task(Base):

@@ -54,6 +54,7 @@ VI: dict[str, str] = {
     "form.not_object": "Biểu mẫu phải mô tả một đối tượng (\"type\": \"object\").",
     "gateway.unconditioned_flow": "Luồng ra của cổng «{gateway}» không có điều kiện và không phải luồng mặc định.",
     "timer.missing_value": "Sự kiện hẹn giờ chưa có giá trị thời gian (timeDuration, timeDate hoặc timeCycle).",
+    "access.unknown_policy": "Chính sách tiếp cận «{value}» không hợp lệ: chỉ dùng «unit» hoặc «need_to_know».",
     "deadline.invalid": "Thời hạn «{value}» không đúng dạng ISO 8601 (ví dụ P30D là 30 ngày).",
     # validation rules and files drawn in other tools (engine/lint.py, engine/dialects.py, docs/interop.md)
     "datastore.no_implementation": "Kho dữ liệu «{name}» (dataStore) chưa có cài đặt trong quytrinh nên không chạy được. Hãy bỏ kho dữ liệu khỏi sơ đồ hoặc thay bằng đối tượng dữ liệu (data object) của hồ sơ.",

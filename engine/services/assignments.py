@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from engine.conventions import Assignment
 from engine.errors import AssignmentError, NotAllowed, NotFound, TaskClaimedByOther
-from engine.models import Case, Task, Unit, User
+from engine.models import Case, CaseAccess, Task, Unit, User
 from engine.services.organisation import ancestors
 from engine.uow import UnitOfWork
 from engine.views import Actor
@@ -101,10 +101,14 @@ def ensure_can_act(actor: Actor, task: Task, case: Case) -> None:
 
 
 def can_view_case(uow: UnitOfWork, actor: Actor, case: Case) -> bool:
-    """Clearance first; then the starter, anyone holding a role in the case's unit or above it, and
-    anyone who has or had a task of the case."""
+    """Clearance first; then, for a restricted case, only the users its need-to-know set holds
+    (engine/services/access.py); for any other case, the starter, anyone holding a role in the case's unit
+    or above it, and anyone who has or had a task of the case."""
     if case.classification > actor.clearance:
         return False
+    if case.restricted:
+        return uow.session.scalar(select(CaseAccess.user_id).where(
+            CaseAccess.case_id == case.id, CaseAccess.user_id == actor.user_id)) is not None
     if actor.is_admin or case.started_by_id == actor.user_id:
         return True
     if {u.id for u in ancestors(case.unit)} & actor.unit_ids:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine import forms
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.models import Case, Definition, Task, Unit, User
-from engine.services import assignments, history, organisation, steps
+from engine.services import access, assignments, history, organisation, steps
 from engine.services.definitions import latest_definition
 from engine.spiff import parser, runtime, serializer
 from engine.spiff.runtime import step_time
@@ -35,7 +35,8 @@ def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data:
         meta = definition.meta
         if classification is None and isinstance(data.get("classification"), int):
             classification = data["classification"]        # a start form may ask for the level (P12)
-        level = meta.get("classification", 0) if classification is None else classification
+        # The process's level is a floor: a denunciation is never opened as "thường".
+        level = max(meta.get("classification", 0), 0 if classification is None else classification)
         if not 0 <= level <= 3:
             raise InvalidInput("case.invalid_classification", classification=level)
         if level > actor.clearance:
@@ -47,7 +48,8 @@ def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data:
         opening = {**clean, "initiator": actor.username, "case_number": number, "case_unit": unit.code}
         case = Case(number=number, definition=definition, unit=unit, status="running", classification=level,
                     title=_title(meta, opening, definition.name), data={}, state="", started_at=uow.now,
-                    started_by_id=actor.user_id, event_count=0, head_hash=history.journal.GENESIS)
+                    started_by_id=actor.user_id, event_count=0, head_hash=history.journal.GENESIS,
+                    restricted=access.is_restricted(meta.get("access"), level))
         uow.session.add(case)
         uow.session.flush()
         workflow = serializer.new_workflow(steps.process_of(uow, case), uow.script_engine)
@@ -278,16 +280,9 @@ def list_cases(uow: UnitOfWork, *, actor: Actor, started_by_me: bool = False, st
                limit: int = 50, offset: int = 0) -> list[CaseView]:
     """Cases the actor may see, newest first (clearance and unit scope applied in the query)."""
     with uow.reader() as reader:
-        query = select(Case).join(Unit, Case.unit_id == Unit.id).where(Case.classification <= actor.clearance)
+        query = select(Case).where(access.visible_condition(reader, actor))
         if started_by_me:
             query = query.where(Case.started_by_id == actor.user_id)
-        elif not actor.is_admin:
-            visible_units = _units_below(reader, actor.unit_ids)
-            involved = select(Task.case_id).where((Task.candidate_user_id == actor.user_id)
-                                                  | (Task.assignee_id == actor.user_id)
-                                                  | (Task.ended_by_id == actor.user_id))
-            query = query.where(Case.unit_id.in_(visible_units) | (Case.started_by_id == actor.user_id)
-                                | Case.id.in_(involved))
         if status:
             query = query.where(Case.status == status)
         rows = reader.session.scalars(query.order_by(Case.started_at.desc(), Case.id.desc())

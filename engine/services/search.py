@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 
 from engine.errors import InvalidInput
-from engine.models import Case, Definition, Task
-from engine.services.cases import _units_below, case_view
+from engine.models import Case, Definition
+from engine.services import access
+from engine.services.cases import case_view
 from engine.uow import UnitOfWork
 from engine.views import STATUSES, Actor, CaseView
 
@@ -32,15 +33,9 @@ def search_cases(uow: UnitOfWork, *, actor: Actor, text: str = "", status: str |
         raise InvalidInput("cases.invalid_filter")
     page, per_page = max(page, 1), min(max(per_page, 1), 100)
     with uow.reader() as reader:
-        conditions = [Case.classification <= actor.clearance]
+        conditions = [access.visible_condition(reader, actor)]
         if mine:
             conditions.append(Case.started_by_id == actor.user_id)
-        elif not actor.is_admin:
-            involved = select(Task.case_id).where((Task.candidate_user_id == actor.user_id)
-                                                  | (Task.assignee_id == actor.user_id)
-                                                  | (Task.ended_by_id == actor.user_id))
-            conditions.append(or_(Case.unit_id.in_(_units_below(reader, actor.unit_ids)),
-                                  Case.started_by_id == actor.user_id, Case.id.in_(involved)))
         if status:
             conditions.append(Case.status == status)
         if process:

@@ -19,7 +19,7 @@ from engine import deadlines
 from engine.conventions import Assignment
 from engine.errors import CaseNotRunning, NotFound, QuytrinhError, StepConflict
 from engine.models import Case, CaseSequence, Task, Unit, User
-from engine.services import assignments, definitions, history, notifications
+from engine.services import access, assignments, definitions, history, notifications
 from engine.spiff import parser, runtime, serializer
 from engine.spiff.runtime import StepFailed
 from engine.uow import UnitOfWork
@@ -87,6 +87,8 @@ def finish(uow: UnitOfWork, case: Case, workflow, *, event_type: str, actor: str
             case.ended_at = uow.now
         if case.status == "running":
             case.due_at = case_due(uow, case, definition_of(uow, case).meta, new_rows)
+        if case.restricted:
+            access.refresh(uow, case, definition_of(uow, case).meta.get("access") or {}, new_rows)
         event = history.append(uow, case, event_type, actor=actor, data={**data, "opened": opened},
                                state=runtime.fingerprint(workflow), signature=signature)
     try:
