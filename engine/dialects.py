@@ -119,6 +119,9 @@ class _Rewriter:
             "juel" if any(expressions.dialect_of(c.text) == "juel" for c in root.iter(f"{BPMN}conditionExpression"))
             else None)
         self.lanes: dict[str, etree._Element] = {}
+        # A file drawn for quytrinh carries its properties; any other file follows its own tool's meaning
+        # for what it leaves out (an undefined task passes through; a user task without a form is confirmed).
+        self.foreign = not _uses(root, NS["spiffworkflow"])
 
     # reporting ------------------------------------------------------------------------------
 
@@ -184,6 +187,9 @@ class _Rewriter:
                          node.get("class") or node.get("expression") or node.get("delegateExpression") or "")
             return
         if not node.tag.startswith(BPMN):
+            return
+        if tag == "task" and self.foreign:
+            self.pass_through(node)
             return
         if tag in ("userTask", "manualTask"):
             self.assignment(node)
@@ -456,6 +462,24 @@ class _Rewriter:
                 self.note(node, "form.key_mapped", key=key, file=found)
             else:
                 self.problem(node, "form.unreadable_key", key=key, file=form_key_files(key)[0])
+        elif self.foreign and local(node.tag) in ("userTask", "manualTask"):
+            # Camunda and Flowable show such a step with no fields: the person confirms it is done.
+            name = f"{GENERATED}forms/{_safe(self.file)}/{_safe(node.get('id', 'form'))}.json"
+            self.out.files[name] = json.dumps({"type": "object", "properties": {}}, sort_keys=True)
+            self.set_properties(node, formJsonSchemaFilename=name)
+            self.note(node, "form.confirmation")
+
+    def pass_through(self, node: etree._Element) -> None:
+        """An undefined ``bpmn:task`` of another tool does nothing and moves on (Camunda, Flowable): run it
+        as a none intermediate event, which SpiffWorkflow passes through, instead of a human step."""
+        node.tag = f"{BPMN}intermediateThrowEvent"
+        for child in list(node):
+            if local(child.tag) in ("ioSpecification", "dataInputAssociation", "dataOutputAssociation",
+                                    "multiInstanceLoopCharacteristics", "standardLoopCharacteristics",
+                                    "property", "resourceRole", "performer", "potentialOwner"):
+                node.remove(child)
+        self.changed = True
+        self.note(node, "task.pass_through")
 
     def start_inputs(self, process: etree._Element) -> None:
         """Camunda and Flowable processes get their first variables from the API call that starts them;

@@ -41,7 +41,8 @@ def element(result, element_id):
 
 def codes(found):
     """(element, code) of each finding, leaving out the start event these small processes lack."""
-    return [(p.element, p.code) for p in found if not (p.element == "p" and p.code == "subprocess.start_added")]
+    return [(p.element, p.code) for p in found if not (p.element == "p" and p.code == "subprocess.start_added")
+            and p.code != "form.confirmation"]
 
 
 # expressions -------------------------------------------------------------------------------------
@@ -217,7 +218,7 @@ def test_the_declared_fallback_takes_steps_that_name_nobody():
     result = normalise('<bpmn:userTask id="t"/>', assignments={"*": "cell_secretary@case"})
     assert properties(element(result, "t"))["role"] == "cell_secretary@case"
     assert codes(result.notes) == [("t", "assignment.default_applied")]
-    assert properties(element(normalise('<bpmn:userTask id="t"/>'), "t")) == {}   # without it: nothing
+    assert "role" not in properties(element(normalise('<bpmn:userTask id="t"/>'), "t"))   # without it: no role
 
 
 # forms ----------------------------------------------------------------------------------------------
@@ -342,3 +343,18 @@ def test_the_rewrite_is_deterministic_keeps_the_uploaded_lines_and_stays_out_of_
     original_bundle = Bundle(main="p.bpmn", files={"p.bpmn": CAMUNDA.format(body=body)})
     stored = Bundle(main="p.bpmn", files={**original_bundle.files, **first.generated})
     assert first.generated and stored.sha256 == original_bundle.sha256
+
+
+def test_a_foreign_user_task_without_a_form_is_confirmed_and_an_undefined_task_passes_through():
+    result = normalise('<bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>'
+                       '<bpmn:userTask id="a"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>'
+                       '</bpmn:userTask><bpmn:task id="t"><bpmn:incoming>f2</bpmn:incoming>'
+                       '<bpmn:outgoing>f3</bpmn:outgoing></bpmn:task><bpmn:endEvent id="e"><bpmn:incoming>f3'
+                       '</bpmn:incoming></bpmn:endEvent>'
+                       '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="a"/>'
+                       '<bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="t"/>'
+                       '<bpmn:sequenceFlow id="f3" sourceRef="t" targetRef="e"/>',
+                       assignments={"*": "cell_secretary@case"})
+    notes = {(n.element, n.code) for n in result.notes}
+    assert {("a", "form.confirmation"), ("t", "task.pass_through")} <= notes
+    assert element(result, "t").tag.endswith("intermediateThrowEvent")
