@@ -108,8 +108,9 @@ def _external_step(uow: UnitOfWork, number: str, event_type: str, actor: Actor |
 def due_timer_cases(uow: UnitOfWork, *, limit: int = 100) -> list[int]:
     """Ids of running cases with a timer due now (several workers: PostgreSQL skips locked rows)."""
     with uow:
+        # Strictly past, as SpiffWorkflow itself compares (a timer due at this very instant fires next).
         query = (select(Case.id).where(Case.status == "running", Case.next_timer_due.is_not(None),
-                                       Case.next_timer_due <= uow.now)
+                                       Case.next_timer_due < uow.now)
                  .order_by(Case.next_timer_due).limit(limit))
         return list(uow.session.scalars(query).all())
 
@@ -126,7 +127,7 @@ def fire_timers(uow: UnitOfWork, case_id: int) -> list[str]:
         with uow:
             case = steps.lock_case(uow, case_id=case_id, skip_locked=True)
             if case is None or case.status != "running" or case.next_timer_due is None \
-                    or case.next_timer_due > uow.now:
+                    or case.next_timer_due >= uow.now:
                 return  # another worker took it, or nothing is due any more
             workflow = steps.restore(uow, case)
             with step_time(uow.now):

@@ -94,16 +94,19 @@ class Comparison:
 class Estimates:
     steps: dict[str, float] = field(default_factory=dict)
     branches: dict[str, float] = field(default_factory=dict)
+    #: who opens the simulated cases, and in which unit (default: a party member of a cell)
+    initiator: dict | None = None
 
     @classmethod
     def load(cls, folder: Path, process_key: str) -> "Estimates":
         path = folder / "durations.json"
         if not path.is_file():
             return cls()
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        raw = raw.get(process_key, raw) if isinstance(raw.get(process_key), dict) else raw
-        return cls(steps={k: float(v) for k, v in (raw.get("steps") or {}).items()},
-                   branches={k: float(v) for k, v in (raw.get("branches") or {}).items()})
+        top = json.loads(path.read_text(encoding="utf-8"))
+        raw = top.get(process_key) if isinstance(top.get(process_key), dict) else top
+        return cls(steps={k: float(v) for k, v in (raw.get("steps") or top.get("steps") or {}).items()},
+                   branches={k: float(v) for k, v in (raw.get("branches") or top.get("branches") or {}).items()},
+                   initiator=raw.get("initiator") or top.get("initiator"))
 
 
 def compare_all(bpmn_dir: Path, *, cases_per_variant: int = 100, seed: int = 2026) -> list[Comparison]:
@@ -166,7 +169,10 @@ def _run_case(uow: UnitOfWork, clock: FixedClock, key: str, estimates: Estimates
     with uow.reader() as reader:
         definition = definitions.latest_definition(reader, key)
         record = definitions.record(reader, definition.id)
-        initiator, unit = _initiator(reader)
+        if estimates.initiator:
+            initiator, unit = estimates.initiator["username"], estimates.initiator["unit"]
+        else:
+            initiator, unit = _initiator(reader)
         people = _people_of(reader, unit)
         units = [u.code for u in organisation.list_units(reader)]
     start_schema = record.form(record.meta.get("start_form"))
@@ -188,8 +194,8 @@ def _run_case(uow: UnitOfWork, clock: FixedClock, key: str, estimates: Estimates
             if task.id not in due:
                 due[task.id] = _completion_time(task.created_at, estimates.steps.get(task.element, 1.0), rng)
         candidates = [(due[t.id], 1, t) for t in open_tasks]
-        if timer_due is not None:
-            candidates.append((max(timer_due, clock.now()), 0, None))
+        if timer_due is not None:   # a timer fires once its due time has passed
+            candidates.append((max(timer_due + timedelta(seconds=1), clock.now()), 0, None))
         if not candidates:
             raise LookupError(f"{number} waits for nothing the simulator can provide (a message?)")
         moment, _, task = min(candidates, key=lambda c: (c[0], c[1]))
