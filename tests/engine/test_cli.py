@@ -2,36 +2,20 @@
 which go to stderr in Vietnamese with a non-zero exit and never a traceback."""
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.bpmn_builder import write_bundle
-from tests.conftest import CA_PASSPHRASE, DEMO_PASSWORD, DEMO_PIN
+from tests.conftest import DEMO_PIN
 from tests.procedures import P1_START, P1_STEPS
 
 ROOT = Path(__file__).resolve().parents[2]
-QUYTRINH = str(ROOT / ".venv/bin/quytrinh")
 NICK = {"applicant": "nguyenvanan", "introducer1": "tranthibinh", "introducer2": "levancuong",
         "cell_secretary": "phamthidung", "party_building_board": "hoangvanem", "standing_board": "vuthiphuong",
         "committee_office": "dangvangiang"}
 
 
-@pytest.fixture
-def cli(settings):
-    env = {**os.environ, "QUYTRINH_DATABASE_URL": settings.resolved_database_url,
-           "QUYTRINH_DATA_DIR": settings.data_dir, "QUYTRINH_DEMO_PASSWORD": DEMO_PASSWORD,
-           "QUYTRINH_CA_PASSPHRASE": CA_PASSPHRASE}
-
-    def run(*args, ok=True):
-        result = subprocess.run([QUYTRINH, *args], env=env, capture_output=True, text=True, timeout=120)
-        assert "Traceback" not in result.stderr + result.stdout
-        if ok:
-            assert result.returncode == 0, result.stderr
-        return result
-    return run
 
 
 def test_p1_runs_from_start_to_completion_through_the_cli(cli):

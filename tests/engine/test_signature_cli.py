@@ -4,7 +4,6 @@ processes; the export is checked by openssl alone."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,27 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import CA_PASSPHRASE, DEMO_PASSWORD, DEMO_PIN
+from tests.conftest import DEMO_PIN
 from tests.people import CELL
 from tests.procedures import P1_START, run_p1, step_data
 
 ROOT = Path(__file__).resolve().parents[2]
-QUYTRINH = str(ROOT / ".venv/bin/quytrinh")
 
 
-@pytest.fixture
-def cli(settings):
-    env = {**os.environ, "QUYTRINH_DATABASE_URL": settings.resolved_database_url,
-           "QUYTRINH_DATA_DIR": settings.data_dir, "QUYTRINH_DEMO_PASSWORD": DEMO_PASSWORD,
-           "QUYTRINH_CA_PASSPHRASE": CA_PASSPHRASE}
-
-    def run(*args, ok=True):
-        result = subprocess.run([QUYTRINH, *args], env=env, capture_output=True, text=True, timeout=120)
-        assert "Traceback" not in result.stderr + result.stdout
-        if ok:
-            assert result.returncode == 0, result.stderr
-        return result
-    return run
 
 
 def test_the_committee_signs_from_the_command_line_and_anyone_can_check_it(cli, people, tmp_path, clock):
