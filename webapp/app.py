@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, g, request
-from flask_login import UserMixin, current_user
+from flask_login import UserMixin
 from sqlalchemy.engine import Engine
 
 from engine.clock import Clock, SystemClock

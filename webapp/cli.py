@@ -12,7 +12,6 @@ import logging
 import sys
 import time
 import traceback
-from functools import wraps
 from pathlib import Path
 
 import click

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from engine import forms
 from engine.errors import InvalidInput, NotAllowed, NotFound
-from engine.models import Case, Definition, Task, Unit, User
+from engine.models import Case, Task, Unit
 from engine.services import access, assignments, history, organisation, steps
 from engine.services.definitions import latest_definition
 from engine.spiff import parser, runtime, serializer

@@ -8,7 +8,6 @@ named user, or everyone holding the task's role in its unit, each only if cleare
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 

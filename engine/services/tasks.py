@@ -12,7 +12,7 @@ from engine import forms
 from engine.errors import InvalidInput, NotAllowed, NotFound, StepConflict, TaskAlreadyCompleted
 from engine.models import Case, Definition, Task, Unit, User
 from engine.services import assignments, history, organisation, outputs, steps
-from engine.spiff import parser, runtime
+from engine.spiff import runtime
 from engine.spiff.runtime import step_time
 from engine.uow import UnitOfWork
 from engine.views import Actor, TaskView
