@@ -8,24 +8,51 @@ name people or units (``x-widget`` ``member``/``members``/``unit``) take values 
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, datetime
 
 import rstr
 
 from engine import forms
+from engine.errors import InvalidFormData
 
 _TEXT = "Nội dung mẫu do mô phỏng nhập để kiểm tra quy trình."
 
 
 def sample(schema: dict | None, *, rng: random.Random, today: date, people: list[str] = (),
-           units: list[str] = ()) -> dict:
+           units: list[tuple[str, str]] = ()) -> dict:
     """A dict that satisfies ``schema`` (validated before it is returned)."""
     if not schema:
         return {}
     value = _value(schema, "", rng, today, list(people), list(units), required=True)
-    forms.validate(schema, value)
-    return value
+    # Conditional rules (if/then, dependencies) are met by repair: add what is missing, take another
+    # allowed value, a few rounds, then let the engine's own validation speak.
+    for _ in range(8):
+        try:
+            return forms.validate(schema, value)
+        except InvalidFormData as refused:
+            if not _repair(schema, value, refused.errors, rng, today, list(people), list(units)):
+                raise
+    return forms.validate(schema, value)
+
+
+def _repair(schema: dict, value: dict, errors, rng, today, people, units) -> bool:
+    changed = False
+    properties = schema.get("properties") or {}
+    for error in errors:
+        name = error.field.split(".")[0]
+        if error.code == "required" and name in properties and name not in value:
+            value[name] = _value(properties[name], name, rng, today, people, units, required=True)
+            changed = True
+        elif error.code == "enum" and error.params.get("allowed") and name in value:
+            value[name] = rng.choice(error.params["allowed"])
+            changed = True
+        elif error.code in ("additionalProperties", "not", "const") and name in value and name not in \
+                (schema.get("required") or ()):
+            del value[name]
+            changed = True
+    return changed
 
 
 def _value(schema: dict, name: str, rng, today, people, units, required: bool):
@@ -33,8 +60,8 @@ def _value(schema: dict, name: str, rng, today, people, units, required: bool):
         return schema["const"]
     if "default" in schema and not schema.get("x-widget"):
         return schema["default"]
-    if schema.get("examples"):
-        return schema["examples"][0]
+    if schema.get("examples"):   # a form's own examples: one of its realistic combinations
+        return json.loads(json.dumps(rng.choice(schema["examples"])))
     if schema.get("enum"):
         return schema["enum"][0]
     widget = schema.get("x-widget")
@@ -70,7 +97,9 @@ def _value(schema: dict, name: str, rng, today, people, units, required: bool):
     if widget == "member" and people:
         return rng.choice(people)
     if widget == "unit" and units:
-        return rng.choice(units)
+        level = schema.get("x-unit-level")
+        fitting = [code for code, unit_level in units if level in (None, unit_level)]
+        return rng.choice(fitting or [code for code, _ in units])
     if schema.get("format") == "date":
         return today.isoformat()
     if schema.get("format") == "date-time":

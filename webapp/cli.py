@@ -456,7 +456,10 @@ def task_complete(ctx: Context, task_id: str, username: str, data: str | None, p
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--markdown", "markdown_file", type=click.Path(dir_okay=False), default=None,
               help="Also write the report as Markdown to this file.")
-def compare(keys: tuple[str, ...], count: int, seed: int, as_json: bool, markdown_file: str | None) -> None:
+@click.option("--save", is_flag=True, help="Keep the results for the designer's comparison page.")
+@pass_context
+def compare(ctx: Context, keys: tuple[str, ...], count: int, seed: int, as_json: bool, markdown_file: str | None,
+            save: bool) -> None:
     """Compare the as-is and re-engineered variants of procedures (simulated cycle times)."""
     from engine.demo import BPMN_DIR
     from engine.services import simulation
@@ -471,6 +474,9 @@ def compare(keys: tuple[str, ...], count: int, seed: int, as_json: bool, markdow
     if markdown_file:
         Path(markdown_file).write_text(simulation.markdown(results, cases_per_variant=count, seed=seed),
                                        encoding="utf-8")
+    if save:
+        for result in results:
+            simulation.save(ctx.settings, result, cases_per_variant=count, seed=seed, at=ctx.uow.clock.now())
     if as_json:
         _echo_json([r.as_json() for r in results])
         return

@@ -340,3 +340,34 @@ def _field_labels() -> dict[str, str]:
             "property:decisions": _("Decisions"), "property:caseDeadline": _("Case deadline"),
             "property:casePrefix": _("Case number prefix"), "property:caseTitle": _("Case title")}
 
+
+
+# As-is versus re-engineered ----------------------------------------------------------------------
+
+COMPARISON_CASES = 10
+
+
+@bp.get("/comparison")
+@designer_required
+def comparison():
+    """The simulated comparison of each procedure's two variants, as last computed."""
+    from engine.demo import BPMN_DIR
+    from engine.services import simulation
+    kept = {r["procedure"]: r for r in simulation.saved(uow().settings)}
+    keys = simulation.procedures_with_variants(BPMN_DIR)
+    return render_template("designer/comparison.html", keys=keys, kept=kept, target=simulation.TARGET_REDUCTION,
+                           cases=COMPARISON_CASES)
+
+
+@bp.post("/comparison/<key>")
+@designer_required
+def run_comparison(key: str):
+    """Simulate one procedure's variants now (a few cases: seconds), and keep the result."""
+    from engine.demo import BPMN_DIR
+    from engine.services import simulation
+    if key not in simulation.procedures_with_variants(BPMN_DIR):
+        abort(404)
+    result = simulation.compare(BPMN_DIR / key, cases_per_variant=COMPARISON_CASES)
+    simulation.save(uow().settings, result, cases_per_variant=COMPARISON_CASES, seed=2026, at=uow().clock.now())
+    flash(_("The comparison of %(name)s was simulated again.", name=result.reengineered.name), "success")
+    return redirect(url_for("designer.comparison") + f"#{key}")
