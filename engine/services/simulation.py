@@ -182,6 +182,8 @@ def _run_case(uow: UnitOfWork, clock: FixedClock, key: str, estimates: Estimates
     start_schema = record.form(record.meta.get("start_form"))
     opening = sample_data.sample(start_schema, rng=rng, today=_today(clock), people=people, units=units)
     actor = _actor(uow, initiator)
+    if isinstance(opening.get("classification"), int):   # nobody opens a case above their own clearance
+        opening["classification"] = min(opening["classification"], actor.clearance)
     number = cases.start_case(uow, key=key, unit_code=unit, actor=actor, data=opening)
     due: dict[str, datetime] = {}
     waited = 0.0                      # working days spent only in statutory waits
