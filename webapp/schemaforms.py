@@ -4,7 +4,9 @@ The engine (``engine.forms.validate``) is the only authority: this module only t
 the JSON types the schema names, leaving a value it cannot convert as the text typed, so that the
 engine reports it next to its field. Supported: strings (``x-widget: textarea``, ``format: date``),
 enums (radio or select, labels from ``x-enum-titles``; ``x-decision`` as the step's decision
-buttons), booleans, integers, numbers and arrays of strings.
+buttons), booleans, integers, numbers and arrays of strings; units picked from the organisation tree
+(``x-widget: unit``, narrowed by ``x-unit-level``) and members picked from the unit (``x-widget: member``,
+or ``members`` on an array: several at once).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ class Field:
     name: str
     title: str
     description: str
-    widget: str                      # text, textarea, radio, select, checkbox, integer, number, date, list
+    widget: str                      # text, textarea, radio, select, multiselect, checkbox, integer, number, date, list
     required: bool
     options: list[tuple[str, str]] = dc_field(default_factory=list)
     value: object = ""
@@ -49,8 +51,24 @@ class FormView:
                     or (self.decision is not None and self.decision.errors))
 
 
+@dataclass(frozen=True)
+class Choices:
+    """What pickers offer: units as (code, name, level), people as (username, full name)."""
+
+    units: tuple[tuple[str, str, str], ...] = ()
+    people: tuple[tuple[str, str], ...] = ()
+
+
+def _member_picker(prop: dict) -> bool:
+    return prop.get("x-widget") in ("member", "members") or (prop.get("items") or {}).get("x-widget") == "member"
+
+
 def _widget(prop: dict) -> str:
     kind = prop.get("type")
+    if kind == "array" and _member_picker(prop):
+        return "multiselect"
+    if prop.get("x-widget") in ("unit", "member"):
+        return "select"
     if "enum" in prop:
         return "radio" if len(prop["enum"]) <= 4 else "select"
     if kind == "boolean":
@@ -76,7 +94,7 @@ def _decision_name(schema: dict) -> str | None:
 
 
 def build(schema: dict | None, *, initial: dict | None = None, typed: MultiDict | None = None,
-          errors: dict[str, list[str]] | None = None) -> FormView:
+          errors: dict[str, list[str]] | None = None, choices: Choices = Choices()) -> FormView:
     """The fields to render: values from what was typed (after an error) or else from ``initial``."""
     schema = schema or {"type": "object", "properties": {}}
     errors = errors or {}
@@ -94,6 +112,12 @@ def build(schema: dict | None, *, initial: dict | None = None, typed: MultiDict 
         if "enum" in prop:
             titles = prop.get("x-enum-titles") or []
             options = [(str(v), str(titles[i]) if i < len(titles) else str(v)) for i, v in enumerate(prop["enum"])]
+        elif prop.get("x-widget") == "unit":
+            level = prop.get("x-unit-level")
+            options = [(code, f"{name} ({code})") for code, name, unit_level in choices.units
+                       if level in (None, unit_level)]
+        elif _member_picker(prop):
+            options = [(username, f"{full_name} ({username})") for username, full_name in choices.people]
         attrs = {}
         for key in ("minimum", "maximum", "minLength", "maxLength"):
             if key in prop:
@@ -124,6 +148,8 @@ def _value(f: Field, prop: dict, initial: dict | None, typed: MultiDict | None):
     if typed is not None:
         if f.widget == "checkbox":
             return f.name in typed
+        if f.widget == "multiselect":
+            return typed.getlist(f.name)
         if f.widget == "list":
             values = typed.getlist(f.name)
             return values + [""] * max(f.items - len(values), 0)
@@ -131,6 +157,8 @@ def _value(f: Field, prop: dict, initial: dict | None, typed: MultiDict | None):
     value = (initial or {}).get(f.name, prop.get("default"))
     if f.widget == "checkbox":
         return bool(value)
+    if f.widget == "multiselect":
+        return [str(v) for v in value] if isinstance(value, list) else []
     if f.widget == "list":
         values = [str(v) for v in value] if isinstance(value, list) else []
         return values + [""] * max(f.items - len(values), 0)

@@ -70,3 +70,13 @@ def list_units(uow: UnitOfWork) -> list[UnitView]:
 def ensure_unit(uow: UnitOfWork, code: str) -> None:
     if not any(u.code == code for u in list_units(uow)):
         raise NotFound("unit.not_found", code=code)
+
+
+def form_choices(uow: UnitOfWork, *, unit_code: str | None = None, units: list[UnitView] | None = None
+                 ) -> tuple[tuple[tuple[str, str, str], ...], tuple[tuple[str, str], ...]]:
+    """What a form's pickers offer: every unit of the tree as (code, name, level), and the members of the
+    case's unit as (username, full name) — everyone holding a role when there is no case yet (a start form)."""
+    units = units if units is not None else list_units(uow)
+    with uow.reader() as reader:
+        people = organisation.people_of(reader, unit_code)
+    return tuple((u.code, u.name, u.level) for u in units), tuple(people)

@@ -130,6 +130,17 @@ def list_units(uow: UnitOfWork) -> list[UnitView]:
     return [_unit_view(u, u.parent) for u in units]
 
 
+def people_of(uow: UnitOfWork, unit_code: str | None = None) -> list[tuple[str, str]]:
+    """(username, full name) of the people who hold a role now in a unit or any unit under it (everyone who
+    holds a role, without a unit): the choices of a form field that picks members."""
+    assignments = active_assignments(uow)
+    if unit_code is not None:
+        root = unit_by_code(uow, unit_code)
+        assignments = [a for a in assignments if root.id in {u.id for u in ancestors(a.unit)}]
+    people = {a.user.username: a.user.full_name for a in assignments if a.user.active}
+    return sorted(people.items(), key=lambda item: (item[1].split()[-1], item[1]))
+
+
 def known_roles(uow: UnitOfWork) -> set[str]:
     return set(uow.session.scalars(select(Role.code)).all())
 

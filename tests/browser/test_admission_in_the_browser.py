@@ -46,6 +46,9 @@ def fill(page, data: dict) -> None:
         tag = target.first.evaluate("e => e.tagName.toLowerCase()")
         if kind == "radio":
             page.check(f"input[name='{name}'][value='{value}']")
+        elif kind == "checkbox" and isinstance(value, list):          # a members picker: tick each one
+            for item in value:
+                page.check(f"input[name='{name}'][value='{item}']")
         elif kind == "checkbox":
             page.check(f"input[name='{name}']") if value else page.uncheck(f"input[name='{name}']")
         elif tag == "select":

@@ -58,7 +58,9 @@ def _task_page(task_id: str, *, typed=None, errors=None, error: str | None = Non
     except NotFound:  # entitled to the task but not to the whole case (a step given to one user)
         case, files = None, []
     initial = {k: v for k, v in (case.data if case else {}).items() if k in ((task.form or {}).get("properties") or {})}
-    form = schemaforms.build(task.form, initial=initial, typed=typed, errors=errors)
+    form = schemaforms.build(task.form, initial=initial, typed=typed, errors=errors,
+                             choices=schemaforms.Choices(*catalogue.form_choices(
+                                 uow(), unit_code=case.unit if case else None)))
     people = []
     if task.state == "ready" and task.can_complete and task.role:
         people = colleagues.colleagues_for_task(uow(), task_id=task.id, actor=actor)

@@ -27,9 +27,11 @@ def catalogue_page():
 
 def _start_page(key: str, *, typed=None, errors=None, error=None, status=200):
     procedure = catalogue.get_procedure(uow(), key)
-    form = schemaforms.build(procedure.start_form, typed=typed, errors=errors)
+    units = catalogue.list_units(uow())
+    form = schemaforms.build(procedure.start_form, typed=typed, errors=errors,
+                             choices=schemaforms.Choices(*catalogue.form_choices(uow(), units=units)))
     return render_template("requests/start.html", procedure=procedure, form=form, error=error,
-                           units=catalogue.list_units(uow()),
+                           units=units,
                            unit=(typed or {}).get("unit_code", ""), unit_error=(errors or {}).get("unit_code")), status
 
 
