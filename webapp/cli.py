@@ -536,7 +536,7 @@ def audit_verify(ctx: Context, number: str | None) -> None:
 def audit_replay(ctx: Context, number: str) -> None:
     """Replay a case from its journal on its pinned definition; exit 1 naming the first divergent step."""
     from engine.services import replay
-    report = replay.replay_case(ctx.uow, number)
+    report = replay.replay_case(ctx.uow, number, details=False)
     if report.ok:
         click.echo(f"Hồ sơ {number}: replay verified — phát lại {len(report.steps)} bước khớp với nhật ký.")
         return

@@ -60,8 +60,11 @@ class ReplayReport:
         return self.diverged_at is None
 
 
-def replay_case(uow: UnitOfWork, number: str) -> ReplayReport:
-    """Replay one case from its journal and report the first divergence, if any."""
+def replay_case(uow: UnitOfWork, number: str, *, details: bool = True) -> ReplayReport:
+    """Replay one case from its journal and report the first divergence, if any.
+
+    ``details`` keeps, for each step, what an auditor steps through (waiting elements, data after it);
+    a plain verification does without."""
     with uow.reader() as reader:
         case_id = reader.session.scalar(select(Case.id).where(Case.number == number))
         if case_id is None:
@@ -78,13 +81,13 @@ def replay_case(uow: UnitOfWork, number: str) -> ReplayReport:
             return ReplayReport(case=number, definition=definition_hash, diverged_at=1, reason="definition",
                                 detail=f"{started['key']} v{started['version']} is not deployed")
         record = definitions.record(reader, definition_id)
-    return replay_events(number, record, events, uow.script_engine)
+    return replay_events(number, record, events, uow.script_engine, details=details)
 
 
 def replay_events(number: str, record: definitions.DefinitionRecord, events: list[tuple[int, str, dict]],
-                  script_engine) -> ReplayReport:
+                  script_engine, *, details: bool = True) -> ReplayReport:
     """Replay parsed journal events on a definition record (also used by the dossier export)."""
-    return _replay(number, record, events, script_engine)[0]
+    return _replay(number, record, events, script_engine, details=details)[0]
 
 
 def rebuild(record: definitions.DefinitionRecord, events: list[tuple[int, str, dict]], script_engine,
@@ -99,7 +102,8 @@ def rebuild(record: definitions.DefinitionRecord, events: list[tuple[int, str, d
     return workflow
 
 
-def _replay(number: str, record: definitions.DefinitionRecord, events: list[tuple[int, str, dict]], script_engine):
+def _replay(number: str, record: definitions.DefinitionRecord, events: list[tuple[int, str, dict]], script_engine,
+            *, details: bool = False):
     started = events[0][2]["data"]
     bundle = parser.Bundle(main=record.main_file, files=dict(record.files))
     if bundle.sha256 != started["definition"] or record.sha256 != started["definition"]:
@@ -135,7 +139,8 @@ def _replay(number: str, record: definitions.DefinitionRecord, events: list[tupl
             runtime.compact(workflow)
         fingerprint = runtime.fingerprint(workflow)
         step = ReplayStep(seq, kind, data.get("element"), body.get("state"), fingerprint,
-                          active=runtime.waiting_elements(workflow), data_after=runtime.current_data(workflow))
+                          active=runtime.waiting_elements(workflow) if details else (),
+                          data_after=runtime.current_data(workflow) if details else {})
         steps.append(step)
         if not step.ok:
             return ReplayReport(case=number, definition=record.sha256, steps=tuple(steps), diverged_at=seq,
