@@ -17,6 +17,7 @@ from engine import deadlines, scripting
 from engine.conventions import (BPMN, HUMAN_TASKS, NS, element_info, lane_of_nodes, local, parse_assignment,
                                 properties)
 from engine.errors import Problem, ScriptError
+from engine.retention import parse_retention
 from workflows.functions import FUNCTIONS
 
 if TYPE_CHECKING:
@@ -118,6 +119,9 @@ def _check_process(file: str, process: etree._Element, bundle: "Bundle",
                                 code, params))
 
     problems.extend(_check_access(file, process, known_roles))
+    retention = properties(process).get("retention")
+    if retention is not None and parse_retention(retention) is None:
+        add(process, "retention.invalid", value=retention)    # engine/retention.py
     lanes = lane_of_nodes(process)
     for node in process.iter():
         if not isinstance(node.tag, str):

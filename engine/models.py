@@ -218,7 +218,8 @@ class CaseEvent(Base):
     """One immutable journal entry; ``body`` is the canonical JSON that ``hash`` covers."""
 
     __tablename__ = "case_events"
-    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+    #: ``actor`` is indexed for the auditors' search by who acted (migration 0006).
+    __table_args__ = (UniqueConstraint("case_id", "seq"), Index("ix_case_events_actor", "actor", "case_id"))
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
@@ -444,3 +445,91 @@ class Draft(Base):
     updated_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deployed_version: Mapped[int | None] = mapped_column(Integer)
+
+
+# Auditor: signed checkpoints, access log, electronic archive (migration 0006, docs/audit.md) ------
+
+class Checkpoint(Base):
+    """A signed statement of journal heads, append-only: one case's whole chain when it ends
+    (``kind = 'case'``), or every chain that grew since it was last covered (``'daily'``).
+
+    ``body`` is the canonical JSON the system certificate signed (``signature``, detached CMS); the
+    checkpoints form a chain of their own (``seq``, ``prev`` = sha256 of the previous body), so a removed
+    checkpoint is noticed too."""
+
+    __tablename__ = "journal_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    kind: Mapped[str] = mapped_column(String(16))                  # case | daily
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    day: Mapped[str | None] = mapped_column(String(10))            # local date (Asia/Ho_Chi_Minh) of a daily one
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    entries: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    prev_sha256: Mapped[str] = mapped_column(String(64))
+    certificate_serial: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CheckpointEntry(Base):
+    """One chain covered by a checkpoint: the case, how many events, the hash of the last (append-only)."""
+
+    __tablename__ = "checkpoint_entries"
+    __table_args__ = (Index("ix_checkpoint_entries_case", "case_id", "events"),)
+
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("journal_checkpoints.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    events: Mapped[int] = mapped_column(Integer)
+    head: Mapped[str] = mapped_column(String(64))
+
+
+class AccessLogEntry(Base):
+    """One read of a case, a search or a dossier by someone (append-only): who, when, what."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_user_at", "user_id", "at"),
+                      Index("ix_access_log_case_at", "case_id", "at"))
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    case_number: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))               # ok | denied
+    channel: Mapped[str] = mapped_column(String(16))               # web | cli | api
+    address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JSONType)
+
+
+class ArchiveRecord(Base):
+    """A closed case filed in the electronic archive (hồ sơ lưu trữ điện tử), append-only.
+
+    The dossier (ZIP, docs/audit.md) is stored in the blob store under ``dossier_sha256``; ``body`` is the
+    canonical JSON of the record that the system certificate sealed (``signature``)."""
+
+    __tablename__ = "archive_records"
+    __table_args__ = (Index("ix_archive_records_unit_year", "unit_code", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    case_number: Mapped[str] = mapped_column(String(32))
+    file_code: Mapped[str] = mapped_column(String(96), unique=True)
+    title: Mapped[str] = mapped_column(String(255))
+    process_key: Mapped[str] = mapped_column(String(128))
+    unit_code: Mapped[str] = mapped_column(String(64))
+    year: Mapped[int] = mapped_column(Integer)
+    classification: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))                # the case's: completed | cancelled
+    retention: Mapped[str] = mapped_column(String(16))             # P10Y, permanent
+    retain_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    filed_by: Mapped[str] = mapped_column(String(64))
+    dossier_sha256: Mapped[str] = mapped_column(String(64))
+    dossier_size: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    body: Mapped[str] = mapped_column(Text)
+    certificate_serial: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[bytes] = mapped_column(LargeBinary)

@@ -160,16 +160,18 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from webapp.admin.views import bp as admin_bp
     from webapp.api.views import bp as api_bp
+    from webapp.audit.views import bp as audit_bp
     from webapp.auth.views import bp as auth_bp
     from webapp.cases.views import bp as cases_bp
     from webapp.certificates.views import bp as certificates_bp
     from webapp.designer.views import bp as designer_bp
     from webapp.inbox.views import bp as inbox_bp
     from webapp.notifications.views import bp as notifications_bp
+    from webapp.repairs.views import bp as repairs_bp
     from webapp.requests.views import bp as requests_bp
 
     for blueprint in (auth_bp, inbox_bp, cases_bp, requests_bp, notifications_bp, api_bp, admin_bp, certificates_bp,
-                      designer_bp):
+                      designer_bp, audit_bp, repairs_bp):
         app.register_blueprint(blueprint)
 
 

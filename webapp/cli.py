@@ -13,6 +13,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from typing import Any, Callable
 
 import click
 
@@ -54,6 +55,17 @@ pass_context = click.make_pass_decorator(Context, ensure=True)
 
 def _echo_json(value) -> None:
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def every_page(fetch: Callable[[int], Any]) -> list:
+    """The items of every page of a paged service result (``items``, ``total``, ``per_page``), pages 1, 2, …"""
+    items, page = [], 1
+    while True:
+        result = fetch(page)
+        items.extend(result.items)
+        if page * result.per_page >= result.total:
+            return items
+        page += 1
 
 
 def _parse_json(text: str | None, option: str) -> dict:
@@ -380,13 +392,8 @@ def task_list(ctx: Context, username: str | None, all_tasks: bool, as_json: bool
     if all_tasks:
         items = tasks.list_open_tasks(ctx.uow)
     else:
-        actor, items, page = ctx.actor(username), [], 1
-        while True:
-            result = tasks.list_tasks(ctx.uow, actor=actor, page=page, per_page=200)
-            items.extend(result.items)
-            if page * result.per_page >= result.total:
-                break
-            page += 1
+        actor = ctx.actor(username)
+        items = every_page(lambda page: tasks.list_tasks(ctx.uow, actor=actor, page=page, per_page=200))
     if as_json:
         _echo_json([t.as_json() for t in items])
     else:
@@ -496,11 +503,16 @@ def compare(ctx: Context, keys: tuple[str, ...], count: int, seed: int, as_json:
 def worker(ctx: Context, once: bool) -> None:
     """Fire due timers (several workers may run on PostgreSQL)."""
     from engine.services import cases, notifications
+    from webapp.cli_audit import AuditChores
+    chores = AuditChores(ctx)
     while True:
         fired = cases.run_due_timers(ctx.uow)
         notifications.notify_due_soon(ctx.uow)   # "approaching deadline" notifications, once per task and person
+        done = chores.run()                      # the day's signed checkpoint, closed cases into the archive
         if once:
             click.echo(f"Đã xử lý hẹn giờ của {fired} hồ sơ.")
+            for line in done:
+                click.echo(line)
             return
         if fired:
             log.info("timers fired in %d cases", fired)
@@ -516,18 +528,10 @@ def audit() -> None:
 @click.argument("number", required=False)
 @pass_context
 def audit_verify(ctx: Context, number: str | None) -> None:
-    """Recompute the journal's hash chains; exit 1 naming the first broken event."""
-    from engine.services import history
-    with ctx.uow.reader() as reader:
-        reports = history.verify(reader, number)
-    broken = [r for r in reports if not r.ok]
-    if broken:
-        for report in broken:
-            click.echo(f"Hồ sơ {report.case}: sự kiện #{report.broken_at} không toàn vẹn "
-                       f"({_REASONS.get(report.reason, report.reason)}).", err=True)
-        raise click.exceptions.Exit(1)
-    events = sum(r.events for r in reports)
-    click.echo(f"Nhật ký toàn vẹn: {len(reports)} hồ sơ, {events} sự kiện.")
+    """Recompute the journal's hash chains and check the signed checkpoints; exit 1 naming the first
+    broken event."""
+    from webapp.cli_audit import verify_journal
+    verify_journal(ctx, number, _REASONS)
 
 
 @audit.command("replay")
@@ -554,6 +558,10 @@ _REASONS = {
     "body": "nội dung không ở dạng chuẩn",
     "column": "thông tin sự kiện khác với nội dung đã băm",
     "head": "sự kiện cuối cùng bị xóa",
+    "mismatch": "khác với điểm chốt đã ký",
+    "truncated": "nhật ký ngắn hơn điểm chốt đã ký: sự kiện bị xóa",
+    "uncovered": "chưa có điểm chốt đã ký nào bao trùm dù đã quá hạn chốt",
+    "definition": "tệp quy trình đã bị thay đổi sau khi triển khai",
 }
 
 
@@ -613,6 +621,8 @@ def serve(ctx: Context, host: str, port: int, workers: int) -> None:
     from webapp.server import run
     run(ctx.settings, host=host, port=port, workers=workers)
 
+
+from webapp import cli_audit  # noqa: E402,F401  registers audit checkpoint/export and the archive group
 
 if __name__ == "__main__":  # pragma: no cover
     main()

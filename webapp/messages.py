@@ -212,6 +212,20 @@ VI: dict[str, str] = {
     "draft.too_large": "Gói tệp quá lớn: tối đa {limit_mb} MB.",
     "draft.no_bpmn": "Chưa có tệp BPMN (.bpmn) trong các tệp gửi lên.",
     "draft.several_bpmn": "Có nhiều tệp BPMN độc lập ({files}): mỗi lần chỉ tải lên một quy trình (kèm các quy trình nó gọi).",
+    # auditor: step-through, checkpoints, dossier, archive (docs/audit.md)
+    "audit.required": "Chỉ Ủy ban Kiểm tra hoặc quản trị viên mới được dùng chức năng kiểm tra hồ sơ.",
+    "audit.invalid_period": "Khoảng thời gian không hợp lệ: ngày bắt đầu phải trước ngày kết thúc.",
+    "archive.required": "Chỉ Văn phòng cấp ủy, Ủy ban Kiểm tra hoặc quản trị viên mới được dùng kho lưu trữ điện tử.",
+    "archive.case_not_closed": "Hồ sơ {number} chưa kết thúc (trạng thái: {status}) nên chưa nộp lưu được.",
+    "archive.already_filed": "Hồ sơ {number} đã được nộp lưu (mã hồ sơ {file_code}); hồ sơ lưu trữ không sửa được.",
+    "archive.not_found": "Không tìm thấy hồ sơ lưu trữ {file_code}.",
+    "archive.dossier_changed": "Tệp hồ sơ điện tử {file_code} trong kho không còn khớp mã băm đã ghi khi nộp lưu. Vui lòng báo Ủy ban Kiểm tra.",
+    "archive.record_changed": "Bản ghi lưu trữ đã bị sửa (không khớp con dấu số).",
+    "dossier.clearance_above_own": "Không thể xuất hồ sơ cho người nhận có độ tiếp cận cao hơn độ tiếp cận của chính bạn.",
+    "repair.invalid_json": "Dữ liệu sửa phải là một đối tượng JSON, ví dụ {{\"truong\": \"gia tri\"}}.",
+    "repair.data_required": "Vui lòng nhập các trường cần sửa (một đối tượng JSON).",
+    "repair.unknown_action": "Thao tác sửa chữa không hợp lệ.",
+    "retention.invalid": "Thời hạn bảo quản «{value}» không hợp lệ: dùng P<số năm>Y (ví dụ P10Y) hoặc permanent (vĩnh viễn).",
 }
 
 #: Messages for one wrong field; ``{title}`` is the field's own title from its schema.
@@ -250,6 +264,24 @@ EVENT_VI: dict[str, str] = {
     "case.data_corrected": "Sửa dữ liệu",
     "case.sent_back": "Trả về bước trước",
     "attachment.added": "Đính kèm tệp",
+}
+
+#: What the access log records (engine/services/access_log.py ACTIONS).
+ACCESS_VI: dict[str, str] = {
+    "case.view": "Xem hồ sơ",
+    "case.audit": "Kiểm tra từng bước hồ sơ",
+    "case.steps": "Tải dữ liệu các bước hồ sơ",
+    "case.export": "Xuất hồ sơ điện tử",
+    "case.replay": "Phát lại hồ sơ",
+    "search": "Tìm kiếm hồ sơ",
+    "archive.list": "Xem danh mục lưu trữ",
+    "archive.view": "Xem hồ sơ lưu trữ",
+    "archive.file": "Nộp lưu hồ sơ",
+    "archive.retrieve": "Tải hồ sơ lưu trữ",
+    "archive.export": "Xuất hồ sơ lưu trữ",
+    "access_log.view": "Xem nhật ký truy cập",
+    "document.download": "Tải văn bản",
+    "attachment.download": "Tải tệp đính kèm",
 }
 
 #: In-app notifications (engine/services/notifications.py); ``{due}`` is shown as dd/mm/yyyy.

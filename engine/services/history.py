@@ -16,17 +16,26 @@ from engine import journal
 from engine.clock import iso
 from engine.errors import NotFound
 from engine.models import Case, CaseEvent
+from engine.services import seals
 from engine.uow import UnitOfWork
 from engine.views import Actor, EventView
 
 
 def append(uow: UnitOfWork, case: Case, type: str, *, actor: str | None, data: dict,
            state: str | None = None, signature: bytes | None = None) -> CaseEvent:
-    """Append one event to the case's chain; the caller holds the case's lock in this unit of work."""
+    """Append one event to the case's chain; the caller holds the case's lock in this unit of work.
+
+    A repair event (``seals.REPAIR_EVENTS``) is sealed by the engine: its data names the certificate
+    (``sealed_by``) and ``signature`` is a detached CMS over its body (docs/audit.md)."""
     seq = case.event_count + 1
     prev = case.head_hash
+    sealer = seals.sealer_for(uow, type) if signature is None else None    # repairs carry the engine's seal
+    if sealer is not None:
+        data = {**data, "sealed_by": sealer.stamp}
     body = journal.make_body(case=case.number, seq=seq, type=type, at=iso(uow.now), actor=actor, data=data,
                              state=state, prev=prev).decode("utf-8")
+    if sealer is not None:
+        signature = sealer.sign(body.encode("utf-8"), uow.now)
     event = CaseEvent(case_id=case.id, seq=seq, type=type, at=uow.now, actor=actor, body=body, prev_hash=prev,
                       hash=journal.sha256_hex(body.encode("utf-8")), signature=signature)
     uow.session.add(event)

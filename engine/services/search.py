@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from engine.errors import InvalidInput
 from engine.models import Case, Definition
@@ -40,11 +40,24 @@ def search_cases(uow: UnitOfWork, *, actor: Actor, text: str = "", status: str |
             conditions.append(Case.status == status)
         if process:
             conditions.append(Case.definition_id.in_(select(Definition.id).where(Definition.key == process)))
-        text = (text or "").strip()[:100]
-        if text:
-            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            conditions.append(or_(Case.number.ilike(pattern, escape="\\"), Case.title.ilike(pattern, escape="\\")))
-        rows = reader.session.scalars(select(Case).where(*conditions).order_by(Case.started_at.desc(), Case.id.desc())
-                                      .limit(per_page).offset((page - 1) * per_page)).unique().all()
-        total = reader.session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
+        if (text_matches := number_or_title_contains(text)) is not None:
+            conditions.append(text_matches)
+        rows, total = newest_first(reader, conditions, page, per_page)
         return CasePage(items=[case_view(c, [], []) for c in rows], total=total, page=page, per_page=per_page)
+
+
+def number_or_title_contains(text: str | None) -> ColumnElement[bool] | None:
+    """The condition "number or title contains ``text``" (LIKE wildcards in it are taken literally)."""
+    text = (text or "").strip()[:100]
+    if not text:
+        return None
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(Case.number.ilike(pattern, escape="\\"), Case.title.ilike(pattern, escape="\\"))
+
+
+def newest_first(reader: UnitOfWork, conditions: list, page: int, per_page: int) -> tuple[list[Case], int]:
+    """One page of the cases matching every condition, newest first, and how many match in all."""
+    rows = reader.session.scalars(select(Case).where(*conditions).order_by(Case.started_at.desc(), Case.id.desc())
+                                  .limit(per_page).offset((page - 1) * per_page)).unique().all()
+    total = reader.session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
+    return list(rows), total

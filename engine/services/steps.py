@@ -19,7 +19,7 @@ from engine import deadlines
 from engine.conventions import Assignment
 from engine.errors import CaseNotRunning, NotFound, QuytrinhError, StepConflict
 from engine.models import Case, CaseSequence, Task, Unit, User
-from engine.services import access, assignments, definitions, history, notifications
+from engine.services import access, assignments, checkpoints, definitions, history, notifications
 from engine.spiff import parser, runtime, serializer
 from engine.spiff.runtime import StepFailed
 from engine.uow import UnitOfWork
@@ -95,6 +95,8 @@ def finish(uow: UnitOfWork, case: Case, workflow, *, event_type: str, actor: str
         session.flush()
     except StaleDataError as exc:
         raise StepConflict(number=case.number) from exc
+    if case.status in checkpoints.ENDED and case.ended_at == uow.now:
+        checkpoints.on_case_ended(uow, case)     # the ended chain, signed by the system (docs/audit.md)
     notifications.on_step(uow, case, event_type=event_type, data=data, tasks=new_rows)
     return event
 

@@ -28,7 +28,7 @@ from engine import journal
 from engine.clock import parse_iso
 from engine.errors import NotFound
 from engine.models import Attachment, Case, CaseEvent, Certificate, Document, RoleAssignment, Unit, User
-from engine.services import attachments, certificates, definitions, signing
+from engine.services import attachments, certificates, definitions, seals, signing
 from engine.uow import UnitOfWork
 from signatures.verify import verify_detached
 
@@ -108,6 +108,9 @@ def _verify(reader: UnitOfWork, case: Case) -> CaseSignatures:
     for event in events:
         body = json.loads(event.body)
         data = body.get("data") or {}
+        if data.get("sealed_by"):      # a repair sealed by the engine (engine/services/seals.py)
+            results.append(seals.check_event_seal(reader, event, data, root, revoked))
+            continue
         required = event.type == "task.completed" and bool(record.element(data.get("element") or "")
                                                             .get("signature_required"))
         if event.signature is None and not required:
@@ -272,18 +275,21 @@ def signature_bundle(uow: UnitOfWork, number: str) -> dict[str, bytes]:
         if case is None:
             raise NotFound("case.not_found", number=number)
         files = {"root.pem": certificates.authority(reader, "root").certificate_pem.encode("ascii")}
-        signed = []
+        signed, event_bodies = [], {}
         for event in reader.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id,
                                                                     CaseEvent.signature.is_not(None))
                                             .order_by(CaseEvent.seq)).all():
             data = json.loads(event.body)["data"]
-            signed.append((event.seq, data.get("element") or "step", data.get("signed"), bytes(event.signature)))
+            event_bodies[event.seq] = event.body.encode("utf-8")
+            signed.append((event.seq, data.get("element") or event.type.replace(".", "-"), data.get("signed"),
+                           bytes(event.signature)))
         counts: dict[str, int] = {}
         for _seq, element, _decision, _signature in signed:
             counts[element] = counts.get(element, 0) + 1
         for seq, element, decision, signature in signed:
             name = element if counts[element] == 1 else f"{element}-{seq}"
-            files[f"{name}.json"] = journal.canonical(decision) if decision is not None else b""
+            # a sealed repair event is signed over its own body (engine/services/seals.py)
+            files[f"{name}.json"] = journal.canonical(decision) if decision is not None else event_bodies[seq]
             files[f"{name}.p7s"] = signature
         for row in reader.session.scalars(select(Document).where(Document.case_id == case.id,
                                                                  Document.signature.is_not(None))

@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify, request, url_for
 from flask_login import login_required
 
 from engine.errors import InvalidInput
-from engine.services import cases, catalogue, progress, tasks
+from engine.services import access_log, audit, cases, catalogue, progress, tasks
 from webapp.api.openapi import document
 from webapp.context import current_actor, uow
 
@@ -117,6 +117,8 @@ def case_start():
 @bp.get("/v1/cases/<number>")
 @login_required
 def case_status(number: str):
+    audit.open_case(uow(), current_actor(), number, via=access_log.Via("api", request.remote_addr),
+                    action="case.view")      # every read of a case is in the access log (docs/audit.md)
     return jsonify(_case_status(number))
 
 

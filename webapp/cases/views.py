@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import InvalidInput, QuytrinhError
-from engine.services import attachments, cases, documents, progress, search, verification
+from engine.services import access_log, attachments, audit, cases, documents, progress, search, verification
 from engine.views import STATUSES
 from webapp import messages
 from webapp.context import current_actor, int_arg, uow
@@ -51,7 +51,14 @@ def case_context(number: str) -> dict:
 @bp.get("/cases/<number>")
 @login_required
 def show(number: str):
+    _log_read("case.view", number)
     return render_template("cases/show.html", **case_context(number))
+
+
+def _log_read(action: str, number: str, **detail) -> None:
+    """Every read of a case is in the access log (docs/audit.md); a refused one too, as ``denied``."""
+    audit.open_case(uow(), current_actor(), number, via=access_log.Via("web", request.remote_addr), action=action,
+                    detail=detail)
 
 
 @bp.get("/cases/<number>/diagram.bpmn")
@@ -91,6 +98,7 @@ def upload(number: str):
 
 def _file_response(attachment_id: str, *, inline: bool) -> Response:
     view, content = attachments.open_attachment(uow(), attachment_id=attachment_id, actor=current_actor())
+    _log_read("attachment.download", view.case, file=view.filename, sha256=view.sha256)
     inline = inline and view.inline
     response = Response(content, mimetype=view.content_type if inline else view.content_type)
     disposition = "inline" if inline else "attachment"
@@ -121,6 +129,7 @@ def preview(attachment_id):
 def _document_response(document_id: str, *, signature: bool) -> Response:
     view, content = documents.open_document(uow(), document_id=document_id, actor=current_actor(),
                                             signature=signature)
+    _log_read("document.download", view.case, file=view.p7s_name if signature else view.filename)
     name = view.p7s_name if signature else view.filename
     mimetype = "application/pkcs7-signature" if signature else documents.DOCX
     response = Response(content, mimetype=mimetype)

@@ -21,16 +21,8 @@
       return viewer.importXML(results[0]).then(function () { return results[1]; });
     })
     .then(function (progress) {
-      var canvas = viewer.get("canvas");
+      var canvas = window.quytrinhFitDiagram(viewer, container, 260, 720);
       var registry = viewer.get("elementRegistry");
-      // Size the box to the diagram's shape (wide lane diagrams leave no empty band under them).
-      var box = canvas.viewbox().inner;
-      if (box.width > 0) {
-        var height = Math.round(container.clientWidth * box.height / box.width) + 40;
-        container.style.height = Math.max(260, Math.min(height, 720)) + "px";
-        canvas.resized();
-      }
-      canvas.zoom("fit-viewport", "auto");
       var marks = { "qt-done": progress.done, "qt-active": progress.active, "qt-waiting": progress.waiting };
       Object.keys(marks).forEach(function (marker) {
         (marks[marker] || []).forEach(function (id) {
