@@ -1,9 +1,5 @@
-"""The auditor's commands: ``audit checkpoint``, ``audit export``, the ``archive`` group, and the checks
-that ``audit verify`` and the timer worker run beyond the journal's chains (docs/audit.md).
-
-Registered on the groups of ``webapp/cli.py`` (imported at its end); the same contract holds: one engine
-service per command, Vietnamese on stderr and exit 1 when something is refused or broken.
-"""
+"""The auditor's commands: ``audit verify|replay|checkpoint|export`` and the ``archive`` group, and the
+chores the timer worker runs for the auditor (the day's signed checkpoint, filing closed cases), docs/audit.md."""
 
 from __future__ import annotations
 
@@ -15,9 +11,57 @@ import click
 
 from engine.retention import PERMANENT
 from webapp import messages
-from webapp.cli import Context, _echo_json, audit, every_page, main, pass_context
+from webapp.cli.base import Context, echo_json, every_page, main, pass_context
 
 log = logging.getLogger("quytrinh.cli")
+
+
+@main.group()
+def audit() -> None:
+    """Kiểm tra toàn vẹn."""
+
+
+@audit.command("verify")
+@click.argument("number", required=False)
+@pass_context
+def audit_verify(ctx: Context, number: str | None) -> None:
+    """Recompute the journal's hash chains and check the signed checkpoints; exit 1 naming the first
+    broken event."""
+    verify_journal(ctx, number, _REASONS)
+
+
+@audit.command("replay")
+@click.argument("number")
+@pass_context
+def audit_replay(ctx: Context, number: str) -> None:
+    """Replay a case from its journal on its pinned definition; exit 1 naming the first divergent step."""
+    from engine.services import replay
+    report = replay.replay_case(ctx.uow, number, details=False)
+    if report.ok:
+        click.echo(f"Hồ sơ {number}: replay verified — phát lại {len(report.steps)} bước khớp với nhật ký.")
+        return
+    reasons = {"definition": "tệp quy trình đã bị thay đổi", "input": "dữ liệu đầu vào không còn áp dụng được",
+               "state": "trạng thái sau bước khác với nhật ký (dữ liệu bị sửa hoặc kịch bản không tất định)"}
+    click.echo(f"Hồ sơ {number}: phát lại lệch tại sự kiện #{report.diverged_at} "
+               f"({reasons.get(report.reason, report.reason)}). {report.detail}", err=True)
+    raise click.exceptions.Exit(1)
+
+
+_REASONS = {
+    "hash": "nội dung không khớp mã băm",
+    "link": "liên kết tới sự kiện trước bị đứt",
+    "sequence": "thiếu hoặc sai thứ tự sự kiện",
+    "body": "nội dung không ở dạng chuẩn",
+    "column": "thông tin sự kiện khác với nội dung đã băm",
+    "head": "sự kiện cuối cùng bị xóa",
+    "mismatch": "khác với điểm chốt đã ký",
+    "truncated": "nhật ký ngắn hơn điểm chốt đã ký: sự kiện bị xóa",
+    "uncovered": "chưa có điểm chốt đã ký nào bao trùm dù đã quá hạn chốt",
+    "definition": "tệp quy trình đã bị thay đổi sau khi triển khai",
+}
+
+
+
 
 
 def verify_journal(ctx: Context, number: str | None, reasons: dict[str, str]) -> None:
@@ -121,7 +165,7 @@ def archive_list(ctx: Context, as_json: bool) -> None:
     items = every_page(lambda page: archive_service.list_records(ctx.uow, actor=None, page=page, per_page=100,
                                                                  via=access_log.Via("cli")))
     if as_json:
-        _echo_json([v.as_json() for v in items])
+        echo_json([v.as_json() for v in items])
     else:
         for v in items:
             click.echo(f"{v.file_code}\t{v.case}\t{v.retention}\t{v.filed_at:%d/%m/%Y}\t{v.title}")
@@ -136,7 +180,7 @@ def archive_show(ctx: Context, file_code: str, as_json: bool) -> None:
     from engine.services import access_log, archive as archive_service
     view, check = archive_service.get_record(ctx.uow, actor=None, file_code=file_code, via=access_log.Via("cli"))
     if as_json:
-        _echo_json({**view.as_json(), "ok": check.ok, "problem": check.code})
+        echo_json({**view.as_json(), "ok": check.ok, "problem": check.code})
     else:
         click.echo(f"{view.file_code} — hồ sơ {view.case} — {view.title}")
         click.echo(f"  thời hạn bảo quản: {view.retention}; nộp lưu {view.filed_at:%d/%m/%Y} bởi {view.filed_by}")
