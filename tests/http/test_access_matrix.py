@@ -71,6 +71,16 @@ def ghost_urls():
     return case_urls({"number": GHOST_CASE, "task": GHOST_ID, "attachment": GHOST_ID})
 
 
+AUDITORS = {u.username for u in demo.USERS if u.is_admin or any(role == "inspection_committee" for role, *_ in u.roles)}
+ADMINS = {u.username for u in demo.USERS if u.is_admin}
+
+
+def restricted_urls(number):
+    """Pages for some people only: (url, who may use them) — the auditor's step-through and dossier, the repairs."""
+    return [(f"/audit/cases/{number}", AUDITORS), (f"/audit/cases/{number}/steps.json", AUDITORS),
+            (f"/audit/cases/{number}/dossier.zip", AUDITORS), (f"/admin/cases/{number}/repairs", ADMINS)]
+
+
 def normalise(text, case):
     text = re.sub(r'(name="csrf_token" value=|name="csrf-token" content=)"[^"]*"', r'\1""', text)
     return text.replace(case["number"], "N").replace(GHOST_CASE, "N").replace(case["attachment"], "A") \
@@ -92,6 +102,17 @@ def test_no_route_reveals_a_case_the_person_may_not_see(login, world, username):
             elif response.status_code != 404 or normalise(response.get_data(as_text=True), case) != \
                     normalise(ghosts[ghost_url].get_data(as_text=True), case):
                 leaks.append(f"{url}: {response.status_code}, expected the same 404 as a missing case")
+        # pages for auditors or administrators: for anyone else, or a case they may not see, the same answer
+        # as for a case that does not exist
+        for (url, who), (ghost_url, _) in zip(restricted_urls(case["number"]), restricted_urls(GHOST_CASE)):
+            response, ghost = client.get(url), client.get(ghost_url)
+            if username in who and visible:
+                if response.status_code != 200:
+                    leaks.append(f"{url}: {response.status_code}, expected 200")
+            elif response.status_code != ghost.status_code or response.status_code == 200 or \
+                    normalise(response.get_data(as_text=True), case) != normalise(ghost.get_data(as_text=True), case):
+                leaks.append(f"{url}: {response.status_code}, expected the answer for a missing case "
+                             f"({ghost.status_code})")
         # task pages: entitled people or people who may see the case
         task_page = client.get(f"/tasks/{case['task']}")
         task_api = client.get(f"/api/v1/tasks/{case['task']}")
@@ -121,6 +142,7 @@ def test_the_matrix_covers_both_sides(world):
     assert not expected_visible("phamthidung", world[2])          # cell secretary, clearance 0, secret case
     assert expected_visible("buithihoa", world[2])                # inspection committee of the commune, clearance 2
     assert not expected_visible("phamthidung", world[1])          # another commune's cell
+    assert "buithihoa" in AUDITORS and "phamthidung" not in AUDITORS and ADMINS <= AUDITORS
 
 
 def test_task_api_listing_matches_entitlement(login, world):
