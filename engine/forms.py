@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import dataclass
 
 from jsonschema import Draft202012Validator, FormatChecker
 
@@ -40,21 +41,83 @@ def validate(schema: dict | None, data: object, *, cache_key: object | None = No
 
     :raises InvalidFormData: listing every wrong field.
     """
+    errors = field_errors(schema, data, cache_key=cache_key)
+    if errors:
+        raise InvalidFormData(errors)
+    return copy.deepcopy(data)
+
+
+def field_errors(schema: dict | None, data: object, *, cache_key: object | None = None) -> list[FieldError]:
+    """Every wrong field of ``data`` (empty when it satisfies ``schema``); see :func:`validate`.
+
+    :raises InvalidInput: ``data`` is not an object, or too large to be checked.
+    """
     if not isinstance(data, dict):
         raise InvalidInput("form.not_object")
     if len(json.dumps(data, ensure_ascii=False).encode("utf-8")) > _MAX_DATA_BYTES:
         raise InvalidInput("form.too_large", limit=_MAX_DATA_BYTES)
     if schema is None:
-        if data:
-            raise InvalidFormData([FieldError("", "additionalProperties", "", {"fields": sorted(data)})])
-        return {}
+        return [FieldError("", "additionalProperties", "", {"fields": sorted(data)})] if data else []
     validator = _validator(schema, cache_key)
-    errors = []
-    for error in sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.validator)):
-        errors.append(_field_error(validator.schema, error))
+    return [_field_error(validator.schema, error)
+            for error in sorted(validator.iter_errors(data), key=lambda e: (list(e.absolute_path), e.validator))]
+
+
+# Register fields (docs/registers.md) ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RegisterField:
+    """A field of a form whose value the engine gives from a register (``x-register``)."""
+
+    name: str
+    register: str           # a code of workflows/registers.py
+    ordinal: bool           # the bare sequence number instead of the register's own format
+    title: str
+
+
+def register_fields(schema: dict | None) -> list[RegisterField]:
+    """The form's top-level fields marked ``"x-register": "CODE"`` or ``{"register": "CODE", "format":
+    "ordinal"}``, in the form's order (engine/lint.py refuses an unknown code or another shape)."""
+    found = []
+    for name, prop in ((schema or {}).get("properties") or {}).items():
+        spec = prop.get("x-register") if isinstance(prop, dict) else None
+        if isinstance(spec, str):
+            found.append(RegisterField(name, spec, False, prop.get("title") or name))
+        elif isinstance(spec, dict):
+            found.append(RegisterField(name, str(spec.get("register")), spec.get("format") == "ordinal",
+                                       prop.get("title") or name))
+    return found
+
+
+def typed_errors(schema: dict | None, data: object, *, cache_key: object | None = None
+                 ) -> tuple[list[FieldError], list[RegisterField]]:
+    """Check what a person typed into a form whose register fields the engine fills.
+
+    Returns the wrong fields — a value typed into a register field is one (code ``register``: the
+    number is the system's) — and the register fields to be numbered: those the form requires for this
+    data (in ``required``, or in the ``then`` of a condition that holds), which are not errors.
+    """
+    fields = {f.name: f for f in register_fields(schema)}
+    errors = [FieldError(name, "register", fields[name].title, {}) for name in fields if name in data] \
+        if isinstance(data, dict) else []
+    needed = []
+    for error in field_errors(schema, data, cache_key=cache_key):
+        if error.code == "required" and error.field in fields:
+            needed.append(fields[error.field])
+        elif error.field not in fields or error.field not in data:
+            errors.append(error)
+    return errors, needed
+
+
+def check_typed(schema: dict | None, data: object, *, cache_key: object | None = None) -> list[RegisterField]:
+    """:func:`typed_errors` that raises; returns the register fields to be numbered.
+
+    :raises InvalidFormData: listing every wrong field.
+    """
+    errors, needed = typed_errors(schema, data, cache_key=cache_key)
     if errors:
         raise InvalidFormData(errors)
-    return copy.deepcopy(data)
+    return needed
 
 
 def _field_error(schema: dict, error) -> FieldError:

@@ -19,6 +19,7 @@ from engine.conventions import (BPMN, HUMAN_TASKS, NS, element_info, lane_of_nod
 from engine.errors import Problem, ScriptError
 from engine.retention import parse_retention
 from workflows.functions import FUNCTIONS
+from workflows.registers import ORDINAL, REGISTERS
 
 if TYPE_CHECKING:
     from engine.spiff.parser import Bundle
@@ -225,7 +226,26 @@ def _check_form(file: str, node: etree._Element, form: str, bundle: "Bundle") ->
         return [Problem(name, 0, element, "form.invalid_schema", {"detail": exc.message[:200]})]
     if schema.get("type") != "object":
         return [Problem(name, 0, element, "form.not_object", {})]
-    return []
+    return _check_registers(name, element, schema)
+
+
+def _check_registers(file: str, element: str, schema: dict) -> list[Problem]:
+    """``x-register`` names a register of workflows/registers.py, on a string field (docs/registers.md)."""
+    problems = []
+    for name, prop in (schema.get("properties") or {}).items():
+        if not isinstance(prop, dict) or "x-register" not in prop:
+            continue
+        spec = prop["x-register"]
+        code = spec if isinstance(spec, str) else spec.get("register") if isinstance(spec, dict) else None
+        well_formed = prop.get("type") == "string" and isinstance(code, str) and (
+            isinstance(spec, str) or (set(spec) <= {"register", "format"}
+                                      and spec.get("format", ORDINAL) == ORDINAL))
+        if not well_formed:
+            problems.append(Problem(file, 0, element, "register.invalid", {"field": name}))
+        elif code not in REGISTERS:
+            problems.append(Problem(file, 0, element, "register.unknown", {"field": name, "register": code,
+                                                                           "known": ", ".join(REGISTERS)}))
+    return problems
 
 
 def _check_gateway(file: str, gateway: etree._Element, process: etree._Element) -> list[Problem]:

@@ -130,6 +130,17 @@ class CaseSequence(Base):
     last_value: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class RegisterCounter(Base):
+    """Per unit, register and year counter behind registration numbers (sổ đăng ký; docs/registers.md)."""
+
+    __tablename__ = "register_counters"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    register_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Case(Base):
     """One process instance (hồ sơ). ``state`` is SpiffWorkflow's JSON without the spec."""
 

@@ -3,7 +3,8 @@
 Deterministic for a given random generator. Values prefer what the schema itself suggests (``const``,
 ``default``, ``examples``, the first ``enum`` value), then respect every bound (lengths, minimum and
 maximum, patterns through ``rstr``, formats), so the engine's own validation accepts them. Fields that
-name people or units (``x-widget`` ``member``/``members``/``unit``) take values from ``people``/``units``.
+name people or units (``x-widget`` ``member``/``members``/``unit``) take values from ``people``/``units``;
+register fields (``x-register``) are left to the engine, which numbers them.
 """
 
 from __future__ import annotations
@@ -26,15 +27,19 @@ def sample(schema: dict | None, *, rng: random.Random, today: date, people: list
     if not schema:
         return {}
     value = _value(schema, "", rng, today, list(people), list(units), required=True)
+    for field in forms.register_fields(schema):
+        value.pop(field.name, None)          # numbered by the engine, never typed (docs/registers.md)
     # Conditional rules (if/then, dependencies) are met by repair: add what is missing, take another
     # allowed value, a few rounds, then let the engine's own validation speak.
     for _ in range(8):
         try:
-            return forms.validate(schema, value)
+            forms.check_typed(schema, value)
+            return value
         except InvalidFormData as refused:
             if not _repair(schema, value, refused.errors, rng, today, list(people), list(units)):
                 raise
-    return forms.validate(schema, value)
+    forms.check_typed(schema, value)
+    return value
 
 
 def _repair(schema: dict, value: dict, errors, rng, today, people, units) -> bool:
@@ -69,6 +74,8 @@ def _value(schema: dict, name: str, rng, today, people, units, required: bool):
     if kind == "object":
         result = {}
         for key, prop in (schema.get("properties") or {}).items():
+            if isinstance(prop, dict) and "x-register" in prop:
+                continue
             if key in (schema.get("required") or ()) or rng.random() < 0.5:
                 result[key] = _value(prop, key, rng, today, people, units, required=True)
         return result

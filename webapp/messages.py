@@ -56,6 +56,8 @@ VI: dict[str, str] = {
     "timer.missing_value": "Sự kiện hẹn giờ chưa có giá trị thời gian (timeDuration, timeDate hoặc timeCycle).",
     "access.unknown_policy": "Chính sách tiếp cận «{value}» không hợp lệ: chỉ dùng «unit» hoặc «need_to_know».",
     "deadline.invalid": "Thời hạn «{value}» không đúng dạng ISO 8601 (ví dụ P30D là 30 ngày).",
+    "register.unknown": "Trường «{field}» lấy số từ sổ đăng ký «{register}» nhưng danh mục sổ (workflows/registers.py) không có sổ này. Các sổ có: {known}.",
+    "register.invalid": "Trường «{field}» khai báo x-register không đúng: dùng trên trường kiểu chuỗi, dạng \"x-register\": \"MÃ_SỔ\" hoặc {{\"register\": \"MÃ_SỔ\", \"format\": \"ordinal\"}} (docs/registers.md).",
     # validation rules and files drawn in other tools (engine/lint.py, engine/dialects.py, docs/interop.md)
     "datastore.no_implementation": "Kho dữ liệu «{name}» (dataStore) chưa có cài đặt trong quytrinh nên không chạy được. Hãy bỏ kho dữ liệu khỏi sơ đồ hoặc thay bằng đối tượng dữ liệu (data object) của hồ sơ.",
     "event.missing_ref": "Sự kiện {kind} ({event}) chưa chỉ rõ {kind} nào (thiếu tham chiếu, hoặc tham chiếu tới phần tử không tồn tại). Hãy chọn hoặc tạo {kind} có tên trong trình thiết kế.",
@@ -109,6 +111,7 @@ VI: dict[str, str] = {
     "case.not_failed": "Hồ sơ {number} không ở trạng thái lỗi nên không cần chạy lại.",
     "case.step_failed": "Không thực hiện được bước «{step}»: {reason_text} Hồ sơ chuyển sang trạng thái lỗi; dữ liệu đã nhập được giữ lại để chạy lại sau khi khắc phục.",
     "message.not_waiting": "Hồ sơ không chờ thông điệp «{name}».",
+    "register.cannot_number": "Không cho được số theo «{register}»: {what} «{value}» không có trong danh mục để ghi số, ký hiệu.",
     "repair.step_never_opened": "Bước «{element}» chưa từng được mở trong hồ sơ {number}, không thể trả hồ sơ về bước này.",
     "repair.replay_failed": "Không dựng lại được hồ sơ {number} từ nhật ký: {detail}",
     # assignment
@@ -247,6 +250,7 @@ FIELD_VI: dict[str, str] = {
     "uniqueItems": "«{title}» không được có mục trùng nhau.",
     "additionalProperties": "Có trường không thuộc biểu mẫu: {fields}.",
     "multipleOf": "«{title}» phải là bội số của {limit}.",
+    "register": "«{title}» do hệ thống tự cấp theo sổ đăng ký khi hoàn thành bước: không nhập số này.",
 }
 
 EVENT_VI: dict[str, str] = {
@@ -297,6 +301,7 @@ PARAM_VI: dict[str, dict[str, str]] = {
     "limit": {"time": "thời gian chạy", "steps": "số bước tính toán", "memory": "bộ nhớ", "length": "độ dài dữ liệu",
               "power": "độ lớn của lũy thừa", "integer": "độ lớn của số", "range": "độ dài dãy số",
               "nesting": "độ sâu lồng nhau", "source": "độ dài mã"},
+    "what": {"document_type": "thể loại văn bản", "issuer": "cấp tổ chức ban hành"},
     "kind": {"message": "thông điệp", "signal": "tín hiệu", "error": "lỗi", "escalation": "chuyển cấp"},
     "construct": {"Import": "lệnh import", "ImportFrom": "lệnh import", "function": "hàm", "attribute": "thuộc tính",
                   "name": "tên", "FunctionDef": "định nghĩa hàm", "AsyncFunctionDef": "định nghĩa hàm",

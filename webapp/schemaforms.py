@@ -6,7 +6,8 @@ engine reports it next to its field. Supported: strings (``x-widget: textarea``,
 enums (radio or select, labels from ``x-enum-titles``; ``x-decision`` as the step's decision
 buttons), booleans, integers, numbers and arrays of strings; units picked from the organisation tree
 (``x-widget: unit``, narrowed by ``x-unit-level``) and members picked from the unit (``x-widget: member``,
-or ``members`` on an array: several at once).
+or ``members`` on an array: several at once). A register field (``x-register``) is shown read-only, empty
+until the engine numbers it when the step is completed, and never read back from the request.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ class Field:
     name: str
     title: str
     description: str
-    widget: str                      # text, textarea, radio, select, multiselect, checkbox, integer, number, date, list
+    widget: str                      # text, textarea, radio, select, multiselect, checkbox, integer, number, date,
+                                     # list, register (read-only: the engine numbers it)
     required: bool
     options: list[tuple[str, str]] = dc_field(default_factory=list)
     value: object = ""
@@ -65,6 +67,8 @@ def _member_picker(prop: dict) -> bool:
 
 def _widget(prop: dict) -> str:
     kind = prop.get("type")
+    if "x-register" in prop:
+        return "register"
     if kind == "array" and _member_picker(prop):
         return "multiselect"
     if prop.get("x-widget") in ("unit", "member"):
@@ -128,7 +132,8 @@ def build(schema: dict | None, *, initial: dict | None = None, typed: MultiDict 
             items = min(max(items, 1), 10)
             attrs["item_title"] = (prop.get("items") or {}).get("title", "")
         f = Field(name=name, title=prop.get("title") or name, description=prop.get("description") or "",
-                  widget=widget, required=name in required, options=options, errors=list(errors.get(name, [])),
+                  widget=widget, required=name in required and widget != "register", options=options,
+                  errors=list(errors.get(name, [])),
                   attrs=attrs, items=items)
         f.value = _value(f, prop, initial, typed)
         if name == decision_name:
@@ -145,6 +150,8 @@ def build(schema: dict | None, *, initial: dict | None = None, typed: MultiDict 
 
 
 def _value(f: Field, prop: dict, initial: dict | None, typed: MultiDict | None):
+    if f.widget == "register":   # the number the case already holds (a step that comes round again), if any
+        return str((initial or {}).get(f.name) or "")
     if typed is not None:
         if f.widget == "checkbox":
             return f.name in typed
@@ -169,8 +176,8 @@ def parse(schema: dict | None, form: MultiDict) -> dict:
     """JSON data from submitted form fields, typed by the schema; the engine validates it."""
     data: dict = {}
     for name, prop in ((schema or {}).get("properties") or {}).items():
-        if not isinstance(prop, dict):
-            continue
+        if not isinstance(prop, dict) or "x-register" in prop:
+            continue              # numbered by the engine: never read from the request
         kind = prop.get("type")
         if kind == "boolean":
             data[name] = name in form and form.get(name) not in ("", "0", "false")

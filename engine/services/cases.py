@@ -7,10 +7,9 @@ import re
 
 from sqlalchemy import select
 
-from engine import forms
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.models import Case, Task, Unit
-from engine.services import access, assignments, history, organisation, steps
+from engine.services import access, assignments, history, organisation, registers, steps
 from engine.services.definitions import latest_definition
 from engine.spiff import parser, runtime, serializer
 from engine.spiff.runtime import step_time
@@ -26,7 +25,8 @@ def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data:
     """Open a case of the latest (or given) version of a process in a unit; returns its number.
 
     Writes the case, its first tasks and a ``case.started`` event carrying the definition's hash and the
-    opening data. :raises InvalidFormData: the opening data does not match the start form.
+    opening data, with the numbers of its register fields (engine/services/registers.py).
+    :raises InvalidFormData: the opening data does not match the start form.
     """
     data = {} if data is None else data
     with uow:
@@ -43,7 +43,9 @@ def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data:
             raise NotAllowed("case.classified")
         user_data = {k: v for k, v in data.items() if k not in SYSTEM_FIELDS}
         start_schema = parser.form_schema(definition.files, meta.get("start_form"))
-        clean = forms.validate(start_schema, user_data) if start_schema is not None else copy.deepcopy(user_data)
+        clean = registers.fill(uow, schema=start_schema, data=user_data, unit_id=unit.id,
+                                 classification=level) \
+            if start_schema is not None else copy.deepcopy(user_data)
         number = steps.next_case_number(uow, meta["case_prefix"])
         opening = {**clean, "initiator": actor.username, "case_number": number, "case_unit": unit.code}
         case = Case(number=number, definition=definition, unit=unit, status="running", classification=level,

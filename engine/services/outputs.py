@@ -25,7 +25,7 @@ from engine import forms, journal
 from engine.clock import iso
 from engine.errors import SignatureError
 from engine.models import Attachment, Case, Task, Unit
-from engine.services import assignments, documents, effects, signing, steps
+from engine.services import assignments, definitions, documents, effects, signing, steps
 from engine.spiff import runtime
 from engine.uow import UnitOfWork
 from engine.views import Actor
@@ -50,24 +50,25 @@ def prepare(uow: UnitOfWork, *, task_id: str, actor: Actor, pin: str | None, dat
     :raises SignatureError: ``signature.pin_required`` (no PIN for a step that needs one), no usable
         certificate, wrong or locked PIN.
     """
-    with uow.reader() as reader:
-        task = reader.session.get(Task, str(task_id))
-        if task is None or task.state != "ready":
+    with uow.reader() as reader:     # one light query: most steps need no PIN and stop here
+        found = reader.session.execute(select(Task, Case.classification, Case.definition_id)
+                                       .join(Case, Case.id == Task.case_id).where(Task.id == str(task_id))).first()
+        if found is None or found.Task.state != "ready":
             return None
-        case = reader.session.scalars(select(Case).where(Case.id == task.case_id)).unique().one()
-        if case.classification > actor.clearance or not assignments.is_entitled(actor, task) \
+        task = found.Task
+        if found.classification > actor.clearance or not assignments.is_entitled(actor, task) \
                 or task.assignee_id not in (None, actor.user_id):
             return None
-        definition = steps.definition_of(reader, case)
+        definition = definitions.record(reader, found.definition_id)
         meta = definition.element(task.element)
         effect = effects.effect(meta["effect"]) if meta.get("effect") else None
-        case_id, unit_id, role, element_id = case.id, task.unit_id, task.role, task.element
+        case_id, unit_id, role, element_id = task.case_id, task.unit_id, task.role, task.element
         title = meta.get("title") or task.element
     signature_required = bool(meta.get("signature_required"))
     if not signature_required and not (effect and effect.needs_pin):
         return None
-    if data is not None:
-        forms.validate(definition.task_form(element_id), data, cache_key=(definition.sha256, meta.get("form")))
+    if data is not None:       # as typed: the register fields are numbered inside the step
+        forms.check_typed(definition.task_form(element_id), data, cache_key=(definition.sha256, meta.get("form")))
     if not pin:
         raise SignatureError("signature.pin_required", step=title)
     session = signing.open_signer(uow, actor=actor, unit_id=unit_id, pin=pin, role=role) \

@@ -13,6 +13,8 @@ from typing import Callable
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import deadlines
@@ -36,7 +38,7 @@ def lock_case(uow: UnitOfWork, *, case_id: int | None = None, number: str | None
               task_id: str | None = None, skip_locked: bool = False) -> Case | None:
     """Load a case for a step (by id, number or one of its tasks), locked against other steps until
     commit. Returns None for an unknown task or a case another worker holds (``skip_locked``)."""
-    query = select(Case)
+    query = select(Case).options(lazyload(Case.unit))     # the unit (and its parents) only when a step asks
     if case_id is not None:
         query = query.where(Case.id == case_id)
     elif number is not None:
@@ -130,7 +132,7 @@ def sync_tasks(uow: UnitOfWork, case: Case, workflow) -> tuple[list[dict], list[
         uow.session.add(row)
         rows.append(row)
         opened.append({"task": task.id, "element": task.element, "instance": task.instance,
-                       "role": resolved.role, "unit": _unit_code(uow, resolved.unit_id),
+                       "role": resolved.role, "unit": unit_code(uow, resolved.unit_id),
                        "user": _username(uow, resolved.candidate_user_id)})
     return opened, rows
 
@@ -157,8 +159,16 @@ def case_due(uow: UnitOfWork, case: Case, meta: dict, new_rows: list[Task] = ())
     return deadlines.due_at(rule, case.started_at, pauses)
 
 
-def _unit_code(uow: UnitOfWork, unit_id: int | None) -> str | None:
-    return None if unit_id is None else uow.session.get(Unit, unit_id).code
+def unit_code(uow: UnitOfWork, unit_id: int | None) -> str | None:
+    """The code of a unit, for event data: from the session when the unit is loaded, else a plain column
+    read (no unit tree is loaded, nothing pending is flushed for it)."""
+    if unit_id is None:
+        return None
+    unit = uow.session.identity_map.get(identity_key(Unit, unit_id))
+    if unit is not None:
+        return unit.code
+    with uow.session.no_autoflush:
+        return uow.session.scalar(select(Unit.code).where(Unit.id == unit_id))
 
 
 def _username(uow: UnitOfWork, user_id: int | None) -> str | None:
@@ -168,15 +178,23 @@ def _username(uow: UnitOfWork, user_id: int | None) -> str | None:
 def next_case_number(uow: UnitOfWork, prefix: str) -> str:
     """``PREFIX-YEAR-NNNNNN`` from a per prefix and year counter, locked for the transaction."""
     year = uow.now.year
+    return f"{prefix}-{year}-{next_value(uow, CaseSequence, prefix=prefix, year=year):06d}"
+
+
+def next_value(uow: UnitOfWork, counter, **key) -> int:
+    """Add one to the ``last_value`` of the row of ``counter`` (a model) with primary key ``key``, created
+    at 0, and return it. The row stays locked until the step's transaction ends (PostgreSQL: ``FOR
+    UPDATE``; SQLite: the writing transaction already holds the database): two steps never get the same
+    value, and a step that rolls back gives its value back."""
     insert = pg_insert if uow.is_postgresql else sqlite_insert
-    uow.session.execute(insert(CaseSequence).values(prefix=prefix, year=year, last_value=0)
-                        .on_conflict_do_nothing(index_elements=["prefix", "year"]))
-    query = select(CaseSequence).where(CaseSequence.prefix == prefix, CaseSequence.year == year)
+    uow.session.execute(insert(counter).values(**key, last_value=0).on_conflict_do_nothing(index_elements=list(key)))
+    query = select(counter).where(*(getattr(counter, column) == value for column, value in key.items()))
     if uow.is_postgresql:
         query = query.with_for_update()
-    sequence = uow.session.scalars(query.execution_options(populate_existing=True)).one()
-    sequence.last_value += 1
-    return f"{prefix}-{year}-{sequence.last_value:06d}"
+    row = uow.session.scalars(query.execution_options(populate_existing=True)).one()
+    row.last_value += 1
+    uow.session.flush()
+    return row.last_value
 
 
 def run_step(uow: UnitOfWork, *, case_id: int | Callable[[], int], action: dict, act: Callable[[], object]):

@@ -8,10 +8,9 @@ from datetime import timedelta
 from sqlalchemy import and_, false, func, literal_column, select, union
 from sqlalchemy.orm import aliased
 
-from engine import forms
 from engine.errors import InvalidInput, NotAllowed, NotFound, StepConflict, TaskAlreadyCompleted
 from engine.models import Case, Definition, Task, Unit, User
-from engine.services import assignments, history, organisation, outputs, steps
+from engine.services import assignments, history, organisation, outputs, registers, steps
 from engine.spiff import runtime
 from engine.spiff.runtime import step_time
 from engine.uow import UnitOfWork
@@ -180,7 +179,8 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
                   expected_version: int | None = None, pin: str | None = None) -> str:
     """Complete a task with form data and move the case on; returns the case number.
 
-    One transaction: the case is locked, the data checked against the step's schema, the task completed
+    One transaction: the case is locked, the data checked against the step's schema (its register fields
+    numbered: engine/services/registers.py), the task completed
     in SpiffWorkflow, the engine run until it waits, and state, task rows and a ``task.completed`` event
     written together. Completing a task one has not claimed claims it on the way. A step marked
     ``signatureRequired`` is signed with the actor's certificate, opened with ``pin`` before the
@@ -207,7 +207,8 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
             assignments.ensure_can_act(actor, task, case)
             definition = steps.definition_of(uow, case)
             element = definition.element(task.element)
-            clean = forms.validate(definition.task_form(task.element), data,
+            clean = registers.fill(uow, schema=definition.task_form(task.element), data=data, unit_id=case.unit_id,
+                                   classification=case.classification, current=case.data,
                                    cache_key=(definition.sha256, element.get("form")))
             workflow = steps.restore(uow, case)
             with step_time(uow.now):
@@ -220,7 +221,7 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
             task.ended_by_id = actor.user_id
             steps.finish(uow, case, workflow, event_type="task.completed", actor=actor.username, signature=signature,
                          data={"task": task.id, "element": task.element, "instance": done.instance,
-                               "role": task.role, "unit": _unit_code(uow, task.unit_id), "input": clean, **extra})
+                               "role": task.role, "unit": steps.unit_code(uow, task.unit_id), "input": clean, **extra})
             uow.commit()
             return case.number
 
@@ -239,6 +240,3 @@ def _lock_task(uow: UnitOfWork, task_id: str) -> tuple[Task, Case]:
     steps.ensure_running(case)
     return row, case
 
-
-def _unit_code(uow: UnitOfWork, unit_id: int | None) -> str | None:
-    return None if unit_id is None else uow.session.get(Unit, unit_id).code

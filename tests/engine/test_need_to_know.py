@@ -9,7 +9,7 @@ from tests.people import CELL, COMMUNE, Person
 from tests.procedures.test_denunciation import START as DENUNCIATION
 from tests.procedures.test_document_flow import INCOMING, INSTRUCT
 
-SECRET_IN = {**INCOMING, "classification": 1, "register_number": "M3", "received_via": "secure_network"}
+SECRET_IN = {**INCOMING, "classification": 1, "received_via": "secure_network"}
 
 
 def _sees(uow, username, number) -> bool:

@@ -15,7 +15,7 @@ from tests.procedures.variants import check_durations, open_elements, pdf_text, 
 HEADER = {"classification": 2, "urgency": "flash", "telegram_number": "125/VPTW",
           "sender_org": "Văn phòng Trung ương Đảng",
           "sent_at": "2026-11-26", "received_at": "2026-11-26"}
-START = {**HEADER, "register_number": "41", "pages": 2, "ciphertext_sha256": "ab" * 32,
+START = {**HEADER, "pages": 2, "ciphertext_sha256": "ab" * 32,
          "proposed_addressees": ["vuthiphuong", "buithihoa"]}
 REVIEW = {"approved_addressees": ["vuthiphuong", "buithihoa"],
           "reading_instruction": "Đồng chí Chủ nhiệm UBKT nghiên cứu, tham mưu.", "destruction_pre_approved": True}
@@ -92,7 +92,7 @@ def test_the_case_keeps_a_hash_of_the_ciphertext_never_text(cipher):
 def test_the_paper_procedure_waits_recalls_copy_by_copy_and_destroys_by_council(cipher, people, uow, clock):
     case = cipher.opens("secret_telegram_asis", unit=COMMUNE, data=HEADER)
     cipher.completes("decrypt", case, {"decrypted_on": "2026-11-26", "pages": 2})
-    cipher.completes("register", case, {"register_number": "41", "registered_on": "2026-11-26"})
+    cipher.completes("register", case, {"registered_on": "2026-11-26"})
     people.standing_board.completes("leader_review", case, {k: REVIEW[k] for k in ("approved_addressees",
                                                                                    "reading_instruction")})
     cipher.completes("print_copies", case, {"copies_printed": 2})
@@ -109,7 +109,7 @@ def test_the_paper_procedure_waits_recalls_copy_by_copy_and_destroys_by_council(
     cipher.completes("destroy", case, {**DESTROY, "method": "burning"})
     view = assert_completed(cipher, case, uow)
     assert "theo phê duyệt của Chánh Văn phòng" in docx_text(render_case(view, "telegram_destruction_record"))
-    assert "41" in docx_text(render_case(view, "telegram_register_entry"))
+    assert "Số đăng ký (sổ điện mật)\n1\n" in docx_text(render_case(view, "telegram_register_entry"))
 
 
 def test_durations_cover_both_variants():

@@ -143,3 +143,22 @@ def test_every_non_executable_process_is_named_when_none_can_run():
     xml = (HEADER + '<bpmn:process id="one" isExecutable="false"/>\n<bpmn:process id="two" isExecutable="false"/>\n'
            '</bpmn:definitions>\n')
     assert refused(xml) == [("one", "process.not_executable", 3), ("two", "process.not_executable", 4)]
+
+
+def test_a_register_field_must_name_a_register_of_the_catalogue():
+    def form(spec) -> dict:
+        return {"forms/step.json": json.dumps({**FORM, "properties": {
+            **FORM["properties"], "register_number": {"type": "string", "title": "Số đến", "x-register": spec}}})}
+
+    xml = around(user_task("x", "Vào sổ", "f1", "f2"))
+    problems = refused(xml, files=form("incomming"))
+    assert [(e, c) for e, c, _ in problems] == [("x", "register.unknown")]
+    bundle = Bundle(main="rules.bpmn", files={"rules.bpmn": xml, **form("incomming")})
+    with pytest.raises(DefinitionInvalid) as caught:
+        parse_bundle(bundle)
+    assert "«incomming»" in messages.problem_message(caught.value.problems[0]) \
+        and "incoming_secret" in messages.problem_message(caught.value.problems[0])
+    assert [c for _, c, _ in refused(xml, files=form({"register": "outgoing", "format": "roman"}))] \
+        == ["register.invalid"]
+    parse_bundle(Bundle(main="rules.bpmn", files={"rules.bpmn": xml, **form({"register": "outgoing",
+                                                                               "format": "ordinal"})}))

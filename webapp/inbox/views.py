@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from engine import forms
 from engine.errors import (InvalidInput, NotFound, QuytrinhError, SignatureError, StepConflict,
                            TaskAlreadyCompleted)
 from engine.services import attachments, cases, catalogue, colleagues, outputs, tasks
@@ -127,7 +128,22 @@ def complete(task_id):
         return _task_page(str(task_id), typed=request.form, errors=field_errors(exc), error=messages.message(exc),
                           status=status_of(exc))
     flash(_("Step “%(title)s” of case %(case)s is done.", title=task_view.title, case=number), "success")
+    _flash_numbers_given(task_view.form, number, actor)
     return redirect(url_for("inbox.index"))
+
+
+def _flash_numbers_given(form: dict | None, number: str, actor) -> None:
+    """The clerk writes or stamps on the document the number the system gave (docs/registers.md): say it."""
+    fields = forms.register_fields(form)
+    if not fields:
+        return
+    try:
+        data = cases.get_case(uow(), number=number, actor=actor, with_events=False).data
+    except NotFound:
+        return
+    given = "; ".join(f"{field.title}: {data[field.name]}" for field in fields if data.get(field.name))
+    if given:
+        flash(_("Number given from the register — %(numbers)s", numbers=given), "success")
 
 
 @bp.post("/tasks/<uuid:task_id>/attachments")
