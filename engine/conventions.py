@@ -16,7 +16,9 @@ modeler can edit (``spiffworkflow:property`` or ``camunda:property``, name/value
   files from other tools may use ``camunda:candidateGroups="cell_secretary@parent"`` and
   ``camunda:assignee="${applicant}"``;
 * on the **process**: ``casePrefix`` (``KN`` gives ``KN-2026-000123``), ``caseTitle`` and ``caseDeadline``
-  (e.g. ``60WD``: the statutory time limit of the whole case);
+  (e.g. ``60WD``: the statutory time limit of the whole case), and ``dataSchemaFilename``: a JSON Schema
+  whose properties give the Vietnamese titles of the variables the process's scripts compute (shown on
+  the case page, the auditor's step-through and the dossier instead of the variable's name);
 * on the **start event**: ``formJsonSchemaFilename`` for the data a case is opened with.
 
 docs/lanes.md explains the convention with an example. Nothing here imports SpiffWorkflow.

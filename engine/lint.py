@@ -123,6 +123,9 @@ def _check_process(file: str, process: etree._Element, bundle: "Bundle",
     retention = properties(process).get("retention")
     if retention is not None and parse_retention(retention) is None:
         add(process, "retention.invalid", value=retention)    # engine/retention.py
+    data_schema = properties(process).get("dataSchemaFilename")
+    if data_schema:      # titles of the variables the process's scripts compute (docs/lanes.md)
+        problems.extend(_check_form(file, process, data_schema, bundle))
     lanes = lane_of_nodes(process)
     for node in process.iter():
         if not isinstance(node.tag, str):
@@ -299,6 +302,7 @@ def process_meta(process: etree._Element, bundle: "Bundle", documents: dict[str,
         "start_form": start_form,
         "classification": int(props.get("classification", "0") or 0),
         "case_deadline": props.get("caseDeadline"),
+        "data_schema": props.get("dataSchemaFilename"),
         "access": access_policy(props),
         "documentation": _documentation(process),
         "elements": elements,

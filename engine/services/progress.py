@@ -165,11 +165,13 @@ class FieldInfo:
 
 
 def field_titles(uow: UnitOfWork, *, number: str, actor: Actor) -> dict[str, FieldInfo]:
-    """Titles (and enum value titles) of every field in the forms of the case's definition."""
+    """Titles (and enum value titles) of every field in the forms of the case's definition, and of the
+    variables its scripts compute (the process's ``dataSchemaFilename``)."""
     import json
     with uow.reader() as reader:
         definition = load_visible_case(reader, actor, number).definition
-        names = [definition.meta.get("start_form")] + [m.get("form") for m in definition.meta["elements"].values()]
+        names = [definition.meta.get("start_form")] + [m.get("form") for m in definition.meta["elements"].values()] \
+            + [definition.meta.get("data_schema")]
         result: dict[str, FieldInfo] = {}
         for name in names:
             if not name or name not in definition.files:

@@ -87,7 +87,7 @@ def _referenced_files(root: etree._Element) -> list[str]:
         if not isinstance(element.tag, str):
             continue
         props = properties(element)
-        for key in ("formJsonSchemaFilename", "formUiSchemaFilename"):
+        for key in ("formJsonSchemaFilename", "formUiSchemaFilename", "dataSchemaFilename"):
             if props.get(key):
                 names.append(props[key])
         form_key = next((v for k, v in element.attrib.items() if k.endswith("}formKey")), None)

@@ -103,6 +103,13 @@ def test_progress_marks_done_active_and_waiting_steps(people):
                                                                            actor=people.applicant.actor))
 
 
+def test_the_variables_a_procedure_computes_are_shown_with_their_vietnamese_titles(people):
+    case = people.applicant.opens("admission", unit=CELL, data=P1_START)
+    titles = progress.field_titles(people.uow, number=case, actor=people.applicant.actor)
+    assert titles["cell_vote_ratio"].title == "Tỷ lệ đảng viên chính thức của chi bộ tán thành (%)"
+    assert titles["full_name"].title != "full_name"          # the forms' own titles are still there
+
+
 def test_colleagues_hold_the_same_role_in_the_same_unit(people):
     case = people.applicant.opens("admission", unit=CELL, data=P1_START)
     run_p1(people, case, until="verify_biography")

@@ -162,3 +162,15 @@ def test_a_register_field_must_name_a_register_of_the_catalogue():
         == ["register.invalid"]
     parse_bundle(Bundle(main="rules.bpmn", files={"rules.bpmn": xml, **form({"register": "outgoing",
                                                                                "format": "ordinal"})}))
+
+
+def test_the_titles_of_computed_variables_come_from_a_json_schema_in_the_bundle():
+    declared = around(user_task("x", "Xử lý", "f1", "f2")).replace(
+        'isExecutable="true">', 'isExecutable="true"><bpmn:extensionElements><spiffworkflow:properties>'
+        '<spiffworkflow:property name="dataSchemaFilename" value="forms/computed.json"/>'
+        '</spiffworkflow:properties></bpmn:extensionElements>', 1)
+    assert ("rules", "form.missing_file") in found(declared)
+    computed = {"type": "object", "properties": {"ratio": {"type": "number", "title": "Tỷ lệ tán thành (%)"}}}
+    parsed = parse_bundle(Bundle(main="rules.bpmn", files={"rules.bpmn": declared, "forms/step.json": json.dumps(FORM),
+                                                          "forms/computed.json": json.dumps(computed)}))
+    assert parsed[0].meta["data_schema"] == "forms/computed.json"
