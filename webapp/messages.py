@@ -120,6 +120,11 @@ VI: dict[str, str] = {
     "assignment.no_unit": "Không tìm thấy tổ chức đảng xử lý bước «{element}» (phạm vi «{scope}» tính từ «{unit}»).",
     "assignment.no_user": "Bước «{element}» cần người xử lý ghi ở trường «{field}» nhưng trường này trống.",
     "assignment.unknown_user": "Không tìm thấy người dùng «{username}» (trường «{field}») để giao bước «{element}».",
+    "assignment.nobody_cleared": "Không thể giao bước «{element}»: trong {unit} chưa ai giữ vai trò «{role}» được cấp "
+                                 "độ tiếp cận bí mật của hồ sơ ({level_name}). Hãy hạ độ mật nếu đúng quy định, hoặc "
+                                 "đề nghị quản trị cấp độ tiếp cận cho người phụ trách.",
+    "assignment.not_cleared": "Không thể giao bước «{element}» cho «{username}» (trường «{field}»): người này chưa "
+                              "được cấp độ tiếp cận bí mật của hồ sơ ({level_name}). Hãy chọn người khác.",
     # tasks
     "task.not_found": "Không tìm thấy nhiệm vụ {task}.",
     "task.already_completed": "Nhiệm vụ này đã được xử lý xong, không thể hoàn thành lần nữa.",
@@ -134,7 +139,7 @@ VI: dict[str, str] = {
     "form.too_large": "Dữ liệu biểu mẫu quá lớn.",
     "signature.invalid": "Chữ ký số không hợp lệ.",
     # digital signatures, certificates, generated documents (signatures issue; docs/signatures.md)
-    "signature.pin_required": "Bước «{step}» cần chữ ký số: vui lòng nhập mã PIN của khóa ký (dòng lệnh: thêm --pin PIN).",
+    "signature.pin_required": "Bước «{step}» cần chữ ký số: vui lòng nhập mã PIN của khóa ký.",
     "signature.wrong_pin": "Mã PIN không đúng. Còn {remaining} lần thử trước khi khóa ký bị khóa.",
     "signature.pin_locked": "Khóa ký đã bị khóa vì nhập sai mã PIN {max_attempts} lần. Vui lòng liên hệ phòng Cơ yếu – CNTT để mở khóa.",
     "signature.pin_weak": "Mã PIN chưa đủ an toàn: cần ít nhất {min_length} ký tự, không phải một ký tự lặp lại hay dãy số liên tiếp.",
@@ -356,12 +361,17 @@ def _local_time(text: str) -> str:
     return moment.astimezone(timezone(timedelta(hours=7))).strftime("%d/%m/%Y %H:%M")
 
 
+LEVEL_VI = ("Thường", "Mật", "Tối mật", "Tuyệt mật")     # engine.views.CLASSIFICATIONS, in the words of the law
+
+
 def message(error: QuytrinhError) -> str:
     """The Vietnamese sentence for an engine error."""
     if error.code.startswith("signature."):
         return signature_message(error.code, error.params)
     template = VI.get(error.code) or VI.get(type(error).code) or VI["error"]
     params = dict(error.params)
+    if isinstance(params.get("level"), int) and 0 <= params["level"] < len(LEVEL_VI):
+        params["level_name"] = LEVEL_VI[params["level"]]
     if "reason" in params:  # a failed step names the error behind it
         params["reason_text"] = render(VI.get(params["reason"], VI["error"]), params.get("reason_params") or {})
     return render(template, params)

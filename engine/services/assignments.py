@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from engine.conventions import Assignment
 from engine.errors import AssignmentError, NotAllowed, NotFound, TaskClaimedByOther
-from engine.models import Case, CaseAccess, Task, Unit, User
+from engine.models import Case, CaseAccess, Role, RoleAssignment, Task, Unit, User
 from engine.services.organisation import ancestors
 from engine.uow import UnitOfWork
 from engine.views import Actor
@@ -28,10 +28,12 @@ class Resolved:
 
 
 def resolve(uow: UnitOfWork, assignment: Assignment | None, *, case_unit: Unit, task_data: dict,
-            element: str) -> Resolved:
+            element: str, classification: int = 0) -> Resolved:
     """Turn a step's assignment into the role and unit (or the user) its task row will carry.
 
-    :raises AssignmentError: the unit or the user does not exist; the step is not started.
+    :raises AssignmentError: the unit or the user does not exist, or the user named in the data is not
+        cleared for the case's ``classification`` (the step would wait for someone who may not open it);
+        the step is not started.
     """
     if assignment is None:
         raise AssignmentError("assignment.missing", element=element)
@@ -39,11 +41,15 @@ def resolve(uow: UnitOfWork, assignment: Assignment | None, *, case_unit: Unit, 
         username = task_data.get(assignment.data_field)
         if not isinstance(username, str) or not username:
             raise AssignmentError("assignment.no_user", element=element, field=assignment.data_field)
-        user_id = uow.session.scalar(select(User.id).where(User.username == username, User.active.is_(True)))
-        if user_id is None:
+        user = uow.session.execute(select(User.id, User.clearance)
+                                   .where(User.username == username, User.active.is_(True))).first()
+        if user is None:
             raise AssignmentError("assignment.unknown_user", element=element, field=assignment.data_field,
                                   username=username)
-        return Resolved(role=None, unit_id=None, candidate_user_id=user_id)
+        if user.clearance < classification:
+            raise AssignmentError("assignment.not_cleared", element=element, field=assignment.data_field,
+                                  username=username, level=classification)
+        return Resolved(role=None, unit_id=None, candidate_user_id=user.id)
     if assignment.unit_field:
         unit = data_scope_unit(uow, task_data, assignment.unit_field, element=element)
     else:
@@ -51,7 +57,20 @@ def resolve(uow: UnitOfWork, assignment: Assignment | None, *, case_unit: Unit, 
     if unit is None:
         raise AssignmentError("assignment.no_unit", element=element, scope=assignment.scope,
                               unit=case_unit.code)
+    if classification and not _anyone_cleared(uow, assignment.role, unit.id, classification):
+        role_name = uow.session.scalar(select(Role.name).where(Role.code == assignment.role)) or assignment.role
+        raise AssignmentError("assignment.nobody_cleared", element=element, role=role_name, unit=unit.name,
+                              level=classification)
     return Resolved(role=assignment.role, unit_id=unit.id, candidate_user_id=None)
+
+
+def _anyone_cleared(uow: UnitOfWork, role: str, unit_id: int, classification: int) -> bool:
+    """Someone holds ``role`` in the unit now and may open a case of this classification."""
+    return uow.session.scalar(
+        select(RoleAssignment.id).join(User, User.id == RoleAssignment.user_id)
+        .where(RoleAssignment.role == role, RoleAssignment.unit_id == unit_id, RoleAssignment.valid_from <= uow.now,
+               or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to > uow.now),
+               User.active.is_(True), User.clearance >= classification).limit(1)) is not None
 
 
 def data_scope_unit(uow: UnitOfWork, task_data: dict, field: str, *, element: str) -> Unit:

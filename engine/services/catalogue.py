@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.errors import NotFound
@@ -72,11 +73,14 @@ def ensure_unit(uow: UnitOfWork, code: str) -> None:
         raise NotFound("unit.not_found", code=code)
 
 
-def form_choices(uow: UnitOfWork, *, unit_code: str | None = None, units: list[UnitView] | None = None
-                 ) -> tuple[tuple[tuple[str, str, str], ...], tuple[tuple[str, str], ...]]:
-    """What a form's pickers offer: every unit of the tree as (code, name, level), and the members of the
-    case's unit as (username, full name) — everyone holding a role when there is no case yet (a start form)."""
+def form_choices(uow: UnitOfWork, *, unit_codes: Sequence[str] = (), units: list[UnitView] | None = None,
+                 classification: int = 0) -> tuple[tuple[tuple[str, str, str], ...], tuple[tuple[str, str], ...]]:
+    """What a form's pickers offer: every unit of the tree as (code, name, level), and as (username, full
+    name) the people of the given units and the units under them — for a step, the case's unit and the
+    step's own (the commune's inspection committee picks its verification team for a case of a cell) —,
+    everyone holding a role when no unit is given (a start form); only those cleared for the case's
+    ``classification``."""
     units = units if units is not None else list_units(uow)
     with uow.reader() as reader:
-        people = organisation.people_of(reader, unit_code)
+        people = organisation.people_of(reader, unit_codes, min_clearance=classification)
     return tuple((u.code, u.name, u.level) for u in units), tuple(people)

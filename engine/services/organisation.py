@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import or_, select
 
 from engine.errors import InvalidInput, NotAllowed, NotFound
@@ -130,13 +132,14 @@ def list_units(uow: UnitOfWork) -> list[UnitView]:
     return [_unit_view(u, u.parent) for u in units]
 
 
-def people_of(uow: UnitOfWork, unit_code: str | None = None) -> list[tuple[str, str]]:
-    """(username, full name) of the people who hold a role now in a unit or any unit under it (everyone who
-    holds a role, without a unit): the choices of a form field that picks members."""
-    assignments = active_assignments(uow)
-    if unit_code is not None:
-        root = unit_by_code(uow, unit_code)
-        assignments = [a for a in assignments if root.id in {u.id for u in ancestors(a.unit)}]
+def people_of(uow: UnitOfWork, unit_codes: Sequence[str] = (), *, min_clearance: int = 0) -> list[tuple[str, str]]:
+    """(username, full name) of the people who hold a role now in one of the units or any unit under them
+    (everyone who holds a role, without units), cleared at least ``min_clearance`` (a classified case's
+    level): the choices of a form field that picks members."""
+    assignments = [a for a in active_assignments(uow) if a.user.clearance >= min_clearance]
+    if unit_codes:
+        roots = {unit_by_code(uow, code).id for code in unit_codes}
+        assignments = [a for a in assignments if roots & {u.id for u in ancestors(a.unit)}]
     people = {a.user.username: a.user.full_name for a in assignments if a.user.active}
     return sorted(people.items(), key=lambda item: (item[1].split()[-1], item[1]))
 

@@ -40,7 +40,7 @@ from engine import demo, migrate, sample_data
 from engine.clock import FixedClock
 from engine.conventions import BPMN, HUMAN_TASKS, lane_of_nodes, local, properties, truthy
 from engine.deadlines import VIETNAM
-from engine.errors import QuytrinhError
+from engine.errors import AssignmentError, QuytrinhError
 from engine.models import Case, RoleAssignment, Task, Unit, User
 from engine.services import cases, definitions, organisation, steps, tasks
 from engine.spiff import runtime
@@ -153,7 +153,8 @@ def _simulate(settings: Settings, path: Path, key: str, estimates: Estimates, co
         try:
             days = _run_case(uow, clock, key, estimates, rng)
         except (QuytrinhError, LookupError, ValueError) as exc:
-            failures.append(f"{type(exc).__name__}: {str(exc)[:160]}")
+            fields = "; ".join(f"{e.field}: {e.code}" for e in getattr(exc, "errors", ()))   # a form's wrong fields
+            failures.append(f"{type(exc).__name__}: {str(exc)[:160]}{' — ' + fields if fields else ''}")
             continue
         if days is not None:
             durations.append(days[0])
@@ -184,7 +185,7 @@ def _run_case(uow: UnitOfWork, clock: FixedClock, key: str, estimates: Estimates
     actor = _actor(uow, initiator)
     if isinstance(opening.get("classification"), int):   # nobody opens a case above their own clearance
         opening["classification"] = min(opening["classification"], actor.clearance)
-    number = cases.start_case(uow, key=key, unit_code=unit, actor=actor, data=opening)
+    number = _open(uow, key, unit, actor, opening)
     due: dict[str, datetime] = {}
     waited = 0.0                      # working days spent only in statutory waits
     for _ in range(MAX_STEPS):
@@ -220,6 +221,18 @@ def _run_case(uow: UnitOfWork, clock: FixedClock, key: str, estimates: Estimates
     raise LookupError(f"{number} did not finish within {MAX_STEPS} steps")
 
 
+def _open(uow: UnitOfWork, key: str, unit: str, actor, opening: dict) -> str:
+    """Open the case; a level nobody who must handle it may open is lowered, as the refused clerk would."""
+    while True:
+        try:
+            return cases.start_case(uow, key=key, unit_code=unit, actor=actor, data=opening)
+        except AssignmentError as refused:
+            level = opening.get("classification")
+            if refused.code != "assignment.nobody_cleared" or not isinstance(level, int) or level <= 0:
+                raise
+            opening = {**opening, "classification": level - 1}
+
+
 def _waiting(uow: UnitOfWork, number: str) -> tuple[str, ...]:
     """What a case waits for now (timers, messages), read from its stored state."""
     with uow.reader() as reader:
@@ -230,6 +243,12 @@ def _waiting(uow: UnitOfWork, number: str) -> tuple[str, ...]:
 def _complete(uow, clock, record, task, rng, people, units) -> None:
     username = _entitled_user(uow, task)
     actor = _actor(uow, username)
+    with uow.reader() as reader:     # the people a form offers: of the case's and the step's units, cleared
+        case_unit, level = reader.session.execute(select(Unit.code, Case.classification).join(
+            Case, Case.unit_id == Unit.id).where(Case.id == select(Task.case_id).where(
+                Task.id == task.id).scalar_subquery())).one()
+        codes = [case_unit] + ([reader.session.get(Unit, task.unit_id).code] if task.unit_id else [])
+        people = [name for name, _full in organisation.people_of(reader, codes, min_clearance=level)] or people
     data = sample_data.sample(record.task_form(task.element), rng=rng, today=_today(clock), people=people,
                               units=units)
     extra = {}

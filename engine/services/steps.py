@@ -124,7 +124,8 @@ def sync_tasks(uow: UnitOfWork, case: Case, workflow) -> tuple[list[dict], list[
             continue
         meta = elements.get(task.element, {})
         resolved = assignments.resolve(uow, Assignment.from_dict(meta.get("assignment")), case_unit=case.unit,
-                                       task_data=task.data, element=task.element)
+                                       task_data=task.data, element=meta.get("title") or task.element,
+                                       classification=case.classification)
         row = Task(id=task.id, case_id=case.id, element=task.element, title=meta.get("title") or task.element,
                    role=resolved.role, unit_id=resolved.unit_id, candidate_user_id=resolved.candidate_user_id,
                    assignee_id=None, state="ready", created_at=uow.now,

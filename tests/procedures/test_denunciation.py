@@ -7,11 +7,12 @@ from datetime import timedelta
 import pytest
 
 from engine import deadlines
-from engine.errors import InvalidFormData, NotFound
-from engine.services import cases
+from engine.errors import AssignmentError, InvalidFormData, NotFound
+from engine.services import cases, catalogue
 from tests.people import CELL, Person
 from tests.procedures.common import assert_completed, docx_text, field_errors
 from tests.procedures.variants import check_durations, open_elements, pdf_text, render_case
+from webapp import messages
 from workflows.documents import DocumentNotApplicable
 
 LETTER = {"denouncer_identified": True, "denouncer_name": "Nguyễn Thị Hằng",
@@ -147,6 +148,33 @@ def test_the_case_is_hidden_from_users_without_clearance_and_from_the_accused(ch
         with pytest.raises(NotFound):
             cases.get_case(uow, number=case, actor=Person(uow, username).actor)
     assert not [t for t in people.party_building_board.inbox() if t.case == case]
+
+
+def test_the_verification_cannot_be_given_to_someone_not_cleared_for_the_case(chair, leader, uow):
+    case = chair.opens("denunciation", unit=CELL, data={**START, "classification": 2})
+    chair.completes("classify", case, {"classify_decision": "handle", "classify_reason": "Thuộc thẩm quyền.",
+                                       "classified_on": "2026-11-27"})
+    events = len(chair.sees(case).events)
+    with pytest.raises(AssignmentError) as refused:        # clearance 1: the step would wait for someone who
+        chair.completes("assign_team", case, {**TEAM, "team_leader": "hoangvanem"})    # may not open the case
+    assert refused.value.code == "assignment.not_cleared"
+    assert "Tối mật" in messages.message(refused.value) and "hoangvanem" in messages.message(refused.value)
+    assert len(chair.sees(case).events) == events and open_elements(chair, case) == ["assign_team"]
+    _units, people = catalogue.form_choices(uow, unit_codes=[CELL, "HY-TANTIEN"], classification=2)
+    offered = {username for username, _name in people}
+    assert "dinhvanson" in offered and "hoangvanem" not in offered          # the picker offers the cleared only
+    chair.completes("assign_team", case, TEAM)
+    assert open_elements(leader, case) == ["verify"]
+
+
+def test_a_top_secret_denunciation_is_refused_when_nobody_on_the_committee_may_open_it(uow):
+    clerk = Person(uow, "nguyenthivan")                     # the commune's records clerk, cleared "tuyệt mật"
+    with pytest.raises(AssignmentError) as refused:         # the inspection committee is cleared up to "tối mật"
+        clerk.opens("denunciation", unit=CELL, data={**START, "classification": 3})
+    text = messages.message(refused.value)
+    assert refused.value.code == "assignment.nobody_cleared"
+    assert "Ủy ban Kiểm tra" in text and "Tuyệt mật" in text and "Đảng bộ xã Tân Tiến" in text
+    assert cases.list_cases(uow, actor=clerk.actor) == []                            # nothing was opened
 
 
 def test_the_case_must_be_classified_and_an_identified_denouncer_named(chair):

@@ -83,7 +83,8 @@ def open_elements(person, number: str) -> list[str]:
 def check_durations(key: str) -> None:
     """durations.json of ``bpmn/KEY`` estimates, for each variant (its section, which the simulator reads, and the
     top-level union), every human task and timer, gives every flow out of an exclusive gateway and every boundary
-    timer's flow a probability, and no loop back is certain."""
+    timer's flow a probability (except gateways listed in ``follows_data``, which the simulated case's own data
+    decides), and no loop back is certain."""
     folder = ROOT / "bpmn" / key
     estimates = json.loads((folder / "durations.json").read_text(encoding="utf-8"))
     assert estimates["unit"] == "working_days" and estimates["notes"]
@@ -95,7 +96,8 @@ def check_durations(key: str) -> None:
             for element in [t.get("id") for t in root.iter(f"{BPMN}userTask")] + timed:
                 assert isinstance(steps.get(element), (int, float)) and steps[element] >= 0, (process, element)
             flows = list(root.iter(f"{BPMN}sequenceFlow"))
-            for gateway in {g.get("id") for g in root.iter(f"{BPMN}exclusiveGateway")}:
+            follows_data = set(section.get("follows_data", ()))     # gateways the case's data decides, declared
+            for gateway in {g.get("id") for g in root.iter(f"{BPMN}exclusiveGateway")} - follows_data:
                 outgoing = [f.get("id") for f in flows if f.get("sourceRef") == gateway]
                 if len(outgoing) > 1:
                     assert all(0 < branches.get(f, 0) < 1 for f in outgoing), (process, gateway, outgoing)

@@ -107,6 +107,8 @@ class QuytrinhGroup(click.Group):
             click.echo(f"Lỗi: {messages.message(exc)}", err=True)
             for line in messages.details(exc):
                 click.echo(f"  {line}", err=True)
+            if exc.code == "signature.pin_required":
+                click.echo("  Thêm --pin PIN vào lệnh.", err=True)
             sys.exit(1)
         except SystemExit:
             raise

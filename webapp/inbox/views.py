@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine import forms
-from engine.errors import (InvalidInput, NotFound, QuytrinhError, SignatureError, StepConflict,
+from engine.errors import (AssignmentError, InvalidInput, NotFound, QuytrinhError, SignatureError, StepConflict,
                            TaskAlreadyCompleted)
 from engine.services import attachments, cases, catalogue, colleagues, outputs, tasks
 from webapp import messages, schemaforms
@@ -61,7 +61,8 @@ def _task_page(task_id: str, *, typed=None, errors=None, error: str | None = Non
     initial = {k: v for k, v in (case.data if case else {}).items() if k in ((task.form or {}).get("properties") or {})}
     form = schemaforms.build(task.form, initial=initial, typed=typed, errors=errors,
                              choices=schemaforms.Choices(*catalogue.form_choices(
-                                 uow(), unit_code=case.unit if case else None)))
+                                 uow(), unit_codes=[u for u in (case.unit if case else None, task.unit) if u],
+                                 classification=case.classification if case else 0)))
     people = []
     if task.state == "ready" and task.can_complete and task.role:
         people = colleagues.colleagues_for_task(uow(), task_id=task.id, actor=actor)
@@ -124,7 +125,7 @@ def complete(task_id):
         number = tasks.complete_task(uow(), task_id=str(task_id), actor=actor, data=data, pin=pin)
     except TaskAlreadyCompleted as exc:
         return render_template("inbox/already_done.html", task=task_view, message=messages.message(exc)), 409
-    except (InvalidInput, StepConflict, SignatureError) as exc:
+    except (InvalidInput, StepConflict, SignatureError, AssignmentError) as exc:   # the form again, as typed
         return _task_page(str(task_id), typed=request.form, errors=field_errors(exc), error=messages.message(exc),
                           status=status_of(exc))
     flash(_("Step “%(title)s” of case %(case)s is done.", title=task_view.title, case=number), "success")
