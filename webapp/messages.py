@@ -185,6 +185,8 @@ VI: dict[str, str] = {
     "effect.unknown": "Quy trình yêu cầu thao tác «{effect}» mà hệ thống không có.",
     "document.not_found": "Không tìm thấy văn bản.",
     "document.not_signed": "Văn bản này chưa được ký số.",
+    "document.above_clearance": "Văn bản này chứa thông tin ở độ mật cao hơn độ tiếp cận của bạn (ví dụ: danh tính "
+                                "người tố cáo), nên không được mở.",
     # web application: sign-in, API, attachments, notifications (issue 4)
     "auth.invalid_token": "Mã truy cập API không hợp lệ hoặc đã bị thu hồi.",
     "auth.login_required": "Vui lòng đăng nhập để tiếp tục.",

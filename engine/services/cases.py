@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 
 from sqlalchemy import select
 
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.models import Case, Task, Unit
-from engine.services import access, assignments, history, organisation, registers, steps
+from engine.services import access, assignments, definitions, history, organisation, redaction, registers, steps
 from engine.services.definitions import latest_definition
 from engine.spiff import parser, runtime, serializer
 from engine.spiff.runtime import step_time
@@ -266,7 +267,24 @@ def get_case(uow: UnitOfWork, *, number: str, actor: Actor | None = None, with_e
         from engine.services.tasks import task_views
         open_tasks = task_views(reader, actor, [Task.case_id == case.id, Task.state == "ready"])
         events = history.events_of(reader, case.id) if with_events else []
-        return case_view(case, open_tasks, events)
+        view = case_view(case, open_tasks, events)
+        if actor is not None:
+            view = _redacted_for(reader, case, view, actor.clearance)
+        return view
+
+
+def _redacted_for(reader: UnitOfWork, case: Case, view: CaseView, clearance: int) -> CaseView:
+    """The case as a reader of ``clearance`` may see it: fields classified above it (``x-confidential``, the
+    denouncer of a P10 case) and the values they hold read ``[đã che]`` in its data and journal
+    (engine/services/redaction.py; the same rule as the auditor's step-through and the dossier)."""
+    record = definitions.record(reader, case.definition_id)
+    policy = redaction.policy_for(record.files, case.classification, clearance,
+                                  [view.data] + [e.data for e in view.events], cache_key=record.sha256)
+    if not policy.active:
+        return view
+    return dataclasses.replace(
+        view, title=redaction.redact(view.title, policy)[0], data=redaction.redact(view.data, policy)[0],
+        events=tuple(dataclasses.replace(e, data=redaction.redact(e.data, policy)[0]) for e in view.events))
 
 
 def case_view(case: Case, open_tasks: list[TaskView], events) -> CaseView:

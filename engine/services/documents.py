@@ -27,9 +27,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from engine.errors import NotFound
+from engine.errors import NotAllowed, NotFound
 from engine.models import Case, Document, Unit, User
-from engine.services import assignments, attachments
+from engine.services import assignments, attachments, definitions, redaction
 from engine.uow import UnitOfWork
 from engine.views import Actor
 from workflows import documents as templates
@@ -235,6 +235,8 @@ def open_document(uow: UnitOfWork, *, document_id: str, actor: Actor | None, sig
     """A document's view and its bytes (checked against the recorded sha256), or its ``.p7s``.
 
     :raises NotFound: unknown, not visible to the actor (the same answer), unsigned (for ``.p7s``).
+    :raises NotAllowed: ``document.above_clearance``: the document names what a field above the actor's
+        clearance holds (a P10 result notice names the denouncer), engine/services/redaction.py.
     """
     with uow.reader() as reader:
         row = reader.session.get(Document, str(document_id))
@@ -248,4 +250,10 @@ def open_document(uow: UnitOfWork, *, document_id: str, actor: Actor | None, sig
             if row.signature is None:
                 raise NotFound("document.not_signed")
             return view, bytes(row.signature)
-    return view, attachments.read_blob(uow.settings.data_dir, view.sha256)
+        record = definitions.record(reader, case.definition_id)
+        policy = redaction.policy_for(record.files, case.classification, actor.clearance if actor else None,
+                                      [case.data], cache_key=record.sha256)
+    content = attachments.read_blob(uow.settings.data_dir, view.sha256)
+    if redaction.docx_mentions(content, policy):
+        raise NotAllowed("document.above_clearance")
+    return view, content

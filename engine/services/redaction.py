@@ -36,11 +36,21 @@ def form_schemas(files: dict[str, str]) -> Iterable[dict]:
             yield schema
 
 
-def field_levels(files: dict[str, str], case_classification: int) -> dict[str, int]:
-    """Field name -> classification, from every JSON Schema form of a definition."""
+_LEVELS: dict[tuple, dict[str, int]] = {}
+
+
+def field_levels(files: dict[str, str], case_classification: int, cache_key: str | None = None) -> dict[str, int]:
+    """Field name -> classification, from every JSON Schema form of a definition (kept per ``cache_key``,
+    the definition's sha256, as the files of a deployed version never change)."""
+    if cache_key is not None and (cache_key, case_classification) in _LEVELS:
+        return _LEVELS[(cache_key, case_classification)]
     levels: dict[str, int] = {}
     for schema in form_schemas(files):
         _collect(schema, levels, case_classification)
+    if cache_key is not None:
+        if len(_LEVELS) > 512:
+            _LEVELS.clear()
+        _LEVELS[(cache_key, case_classification)] = levels
     return levels
 
 
@@ -88,11 +98,11 @@ NONE = Policy(clearance=None)
 
 
 def policy_for(files: dict[str, str], case_classification: int, clearance: int | None,
-               bodies: Iterable[dict]) -> Policy:
+               bodies: Iterable[dict], cache_key: str | None = None) -> Policy:
     """The policy for a reader of ``clearance`` (None: nothing hidden) over a case's parsed event bodies."""
     if clearance is None:
         return NONE
-    levels = field_levels(files, case_classification)
+    levels = field_levels(files, case_classification, cache_key)
     hidden = frozenset(k for k, level in levels.items() if level > clearance)
     if not hidden:
         return Policy(clearance=clearance, levels=levels)

@@ -2,13 +2,14 @@
 services: a classified case (at least "mật"), the denouncer kept secret, the accused never on the team, 90 working
 days with an extension warned at 60."""
 
+import json
 from datetime import timedelta
 
 import pytest
 
 from engine import deadlines
-from engine.errors import AssignmentError, InvalidFormData, NotFound
-from engine.services import cases, catalogue
+from engine.errors import AssignmentError, InvalidFormData, NotAllowed, NotFound
+from engine.services import cases, catalogue, documents
 from tests.people import CELL, Person
 from tests.procedures.common import assert_completed, docx_text, field_errors
 from tests.procedures.variants import check_durations, open_elements, pdf_text, render_case
@@ -165,6 +166,30 @@ def test_the_verification_cannot_be_given_to_someone_not_cleared_for_the_case(ch
     assert "dinhvanson" in offered and "hoangvanem" not in offered          # the picker offers the cleared only
     chair.completes("assign_team", case, TEAM)
     assert open_elements(leader, case) == ["verify"]
+
+
+def test_a_team_member_cleared_for_the_case_but_not_for_the_denouncer_never_sees_who_denounced(chair, uow):
+    case = chair.opens("denunciation", unit=CELL, data=START)                   # "mật"; the denouncer: one above
+    chair.completes("classify", case, {"classify_decision": "handle", "classify_reason": "Thuộc thẩm quyền.",
+                                       "classified_on": "2026-11-27"})
+    chair.completes("assign_team", case, {**TEAM, "team_members": ["dinhvanson", "hoangvanem"]})
+    member = Person(uow, "hoangvanem")                                         # clearance 1
+    seen = member.sees(case)
+    assert seen.data["denouncer_name"] == "[đã che]" and seen.data["accused"] == "levancuong"
+    assert "Nguyễn Thị Hằng" not in json.dumps(seen.as_json(), ensure_ascii=False)    # nor in the journal
+    assert chair.sees(case).data["denouncer_name"] == "Nguyễn Thị Hằng"       # clearance 2
+    Person(uow, "dinhvanson").completes("verify", case, VERIFY)
+    chair.completes("conclude", case, CONCLUDE)
+    chair.completes("notify_denouncer", case, NOTIFY)
+    produced = {d.key: d for d in documents.list_documents(uow, number=case, actor=member.actor)}
+    with pytest.raises(NotAllowed) as refused:                                   # the notice names the denouncer
+        documents.open_document(uow, document_id=produced["result_notice"].id, actor=member.actor)
+    assert refused.value.code == "document.above_clearance"
+    _view, conclusion = documents.open_document(uow, document_id=produced["denunciation_conclusion"].id,
+                                                actor=member.actor)                 # the conclusion never does
+    assert "Nguyễn Thị Hằng" not in docx_text(conclusion)
+    _view, notice = documents.open_document(uow, document_id=produced["result_notice"].id, actor=chair.actor)
+    assert "Nguyễn Thị Hằng" in docx_text(notice)
 
 
 def test_a_top_secret_denunciation_is_refused_when_nobody_on_the_committee_may_open_it(uow):

@@ -9,7 +9,7 @@ from flask_login import login_required
 from engine import forms
 from engine.errors import (AssignmentError, InvalidInput, NotFound, QuytrinhError, SignatureError, StepConflict,
                            TaskAlreadyCompleted)
-from engine.services import attachments, cases, catalogue, colleagues, outputs, tasks
+from engine.services import attachments, cases, catalogue, colleagues, outputs, redaction, tasks
 from webapp import messages, schemaforms
 from webapp.context import current_actor, int_arg, is_htmx, safe_next, uow
 from webapp.errors import field_errors, status_of
@@ -58,7 +58,9 @@ def _task_page(task_id: str, *, typed=None, errors=None, error: str | None = Non
         files = attachments.list_attachments(uow(), number=task.case, actor=actor)
     except NotFound:  # entitled to the task but not to the whole case (a step given to one user)
         case, files = None, []
-    initial = {k: v for k, v in (case.data if case else {}).items() if k in ((task.form or {}).get("properties") or {})}
+    fields = (task.form or {}).get("properties") or {}
+    initial = {k: v for k, v in (case.data if case else {}).items()      # a field hidden from this clerk stays empty
+               if k in fields and v != redaction.REDACTED}
     form = schemaforms.build(task.form, initial=initial, typed=typed, errors=errors,
                              choices=schemaforms.Choices(*catalogue.form_choices(
                                  uow(), unit_codes=[u for u in (case.unit if case else None, task.unit) if u],
