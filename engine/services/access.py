@@ -21,6 +21,7 @@ from __future__ import annotations
 from sqlalchemy import and_, delete, insert, or_, select, tuple_
 
 from engine.conventions import parse_assignment
+from engine.errors import AssignmentError
 from engine.models import Case, CaseAccess, RoleAssignment, Task, User
 from engine.services.assignments import scope_unit
 from engine.uow import UnitOfWork
@@ -58,6 +59,27 @@ def refresh(uow: UnitOfWork, case: Case, policy: dict, new_rows: list[Task]) -> 
     session.execute(delete(CaseAccess).where(CaseAccess.case_id == case.id))
     if cleared:
         session.execute(insert(CaseAccess), [{"case_id": case.id, "user_id": u} for u in sorted(cleared)])
+
+
+def ensure_named_cleared(uow: UnitOfWork, policy: dict | None, data: dict, classification: int, *, step: str) -> None:
+    """People a step names in an ``accessFields`` field of a restricted case must be cleared for it: naming
+    someone who could never open the case (a verification team member) is refused, as a step given to them
+    would be (``assignment.not_cleared``).
+
+    :raises AssignmentError: naming the field and the person.
+    """
+    if not is_restricted(policy, classification):
+        return
+    for name in policy.get("fields", ()):
+        value = data.get(name)
+        usernames = sorted({v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v})
+        if not usernames:
+            continue
+        uncleared = uow.session.scalars(select(User.username).where(
+            User.username.in_(usernames), User.clearance < classification).order_by(User.username)).first()
+        if uncleared is not None:
+            raise AssignmentError("assignment.not_cleared", element=step, field=name, username=uncleared,
+                                  level=classification)
 
 
 def _named(uow: UnitOfWork, data: dict, fields) -> set[int]:

@@ -47,6 +47,7 @@ def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data:
         clean = registers.fill(uow, schema=start_schema, data=user_data, unit_id=unit.id,
                                  classification=level) \
             if start_schema is not None else copy.deepcopy(user_data)
+        access.ensure_named_cleared(uow, meta.get("access"), clean, level, step=meta.get("name") or key)
         number = steps.next_case_number(uow, meta["case_prefix"])
         opening = {**clean, "initiator": actor.username, "case_number": number, "case_unit": unit.code}
         case = Case(number=number, definition=definition, unit=unit, status="running", classification=level,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 
 from engine.errors import InvalidInput, NotAllowed, NotFound, StepConflict, TaskAlreadyCompleted
 from engine.models import Case, Definition, Task, Unit, User
-from engine.services import assignments, history, organisation, outputs, registers, steps
+from engine.services import access, assignments, history, organisation, outputs, registers, steps
 from engine.spiff import runtime
 from engine.spiff.runtime import step_time
 from engine.uow import UnitOfWork
@@ -210,6 +210,8 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
             clean = registers.fill(uow, schema=definition.task_form(task.element), data=data, unit_id=case.unit_id,
                                    classification=case.classification, current=case.data,
                                    cache_key=(definition.sha256, element.get("form")))
+            access.ensure_named_cleared(uow, definition.meta.get("access"), clean, case.classification,
+                                        step=element.get("title") or task.element)
             workflow = steps.restore(uow, case)
             with step_time(uow.now):
                 done = runtime.complete(workflow, task.id, clean, into=element.get("output_variable"))

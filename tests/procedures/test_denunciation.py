@@ -87,15 +87,18 @@ def test_a_denunciation_is_handled_concluded_and_notified_and_goes_on_to_discipl
 
 
 def test_the_accused_cannot_be_on_the_team_and_a_failed_vote_sends_back_to_verification(chair, leader, uow):
-    case = chair.opens("denunciation", unit=CELL, data=START)
+    # The accused here is a member of the committee itself (cleared for the case): the conflict rule, not the
+    # clearance rule, keeps them off the team.
+    against_member = {**START, "accused": "khucthihanh", "accused_full_name": "Khúc Thị Hạnh"}
+    case = chair.opens("denunciation", unit=CELL, data=against_member)
     chair.completes("classify", case, {"classify_decision": "handle", "classify_reason": "Thuộc thẩm quyền.",
                                        "classified_on": "2026-11-27"})
-    chair.completes("assign_team", case, {**TEAM, "team_members": ["dinhvanson", "levancuong"]})
+    chair.completes("assign_team", case, TEAM)                  # TEAM names khucthihanh
     assert chair.sees(case).data["conflict_of_interest"] is True
     assert open_elements(chair, case) == ["assign_team"]
-    chair.completes("assign_team", case, {**TEAM, "team_leader": "levancuong"})
+    chair.completes("assign_team", case, {**TEAM, "team_leader": "khucthihanh", "team_members": ["dinhvanson"]})
     assert open_elements(chair, case) == ["assign_team"]
-    chair.completes("assign_team", case, TEAM)
+    chair.completes("assign_team", case, {**TEAM, "team_members": ["dinhvanson"]})
     leader.completes("verify", case, VERIFY)
     chair.completes("conclude", case, {**CONCLUDE, "ubkt_in_favour": 2})
     assert chair.sees(case).data["conclusion_passed"] is False and open_elements(leader, case) == ["verify"]
@@ -166,6 +169,17 @@ def test_the_verification_cannot_be_given_to_someone_not_cleared_for_the_case(ch
     assert "dinhvanson" in offered and "hoangvanem" not in offered          # the picker offers the cleared only
     chair.completes("assign_team", case, TEAM)
     assert open_elements(leader, case) == ["verify"]
+
+
+def test_a_team_member_without_the_clearance_for_the_case_is_refused(chair, uow):
+    case = chair.opens("denunciation", unit=CELL, data={**START, "classification": 2})
+    chair.completes("classify", case, {"classify_decision": "handle", "classify_reason": "Thuộc thẩm quyền.",
+                                       "classified_on": "2026-11-27"})
+    with pytest.raises(AssignmentError) as refused:      # named on the team, could never open a "tối mật" case
+        chair.completes("assign_team", case, {**TEAM, "team_members": ["dinhvanson", "hoangvanem"]})
+    assert (refused.value.code, refused.value.params["field"], refused.value.params["username"]) == \
+        ("assignment.not_cleared", "team_members", "hoangvanem")
+    assert open_elements(chair, case) == ["assign_team"]
 
 
 def test_a_team_member_cleared_for_the_case_but_not_for_the_denouncer_never_sees_who_denounced(chair, uow):
