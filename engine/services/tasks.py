@@ -138,7 +138,7 @@ def get_task(uow: UnitOfWork, *, task_id: str, actor: Actor | None) -> TaskView:
 def claim_task(uow: UnitOfWork, *, task_id: str, actor: Actor) -> TaskView:
     """Take a task so nobody else can complete it; journaled as ``task.claimed``."""
     with uow:
-        task, case = _lock_task(uow, task_id)
+        task, case = _lock_task(uow, task_id, actor)
         assignments.ensure_can_act(actor, task, case)
         if task.assignee_id == actor.user_id:
             raise InvalidInput("task.already_yours", task=task.id)
@@ -151,7 +151,7 @@ def claim_task(uow: UnitOfWork, *, task_id: str, actor: Actor) -> TaskView:
 def release_task(uow: UnitOfWork, *, task_id: str, actor: Actor) -> TaskView:
     """Give a claimed task back to everyone holding its role."""
     with uow:
-        task, case = _lock_task(uow, task_id)
+        task, case = _lock_task(uow, task_id, actor)
         if task.assignee_id != actor.user_id and not actor.is_admin:
             raise NotAllowed("task.not_claimed_by_you", task=task.id)
         task.assignee_id = None
@@ -163,7 +163,7 @@ def release_task(uow: UnitOfWork, *, task_id: str, actor: Actor) -> TaskView:
 def delegate_task(uow: UnitOfWork, *, task_id: str, actor: Actor, to_username: str) -> TaskView:
     """Hand a task to a colleague who holds the same role in the same unit."""
     with uow:
-        task, case = _lock_task(uow, task_id)
+        task, case = _lock_task(uow, task_id, actor)
         assignments.ensure_can_act(actor, task, case)
         colleague = organisation.actor_for(uow, to_username)
         if not assignments.is_entitled(colleague, task) or case.classification > colleague.clearance:
@@ -200,7 +200,7 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
 
     def act() -> str:
         with uow:
-            task, case = _lock_task(uow, task_id)
+            task, case = _lock_task(uow, task_id, actor)
             where["case_id"] = case.id
             if expected_version is not None and case.version != expected_version:
                 raise StepConflict(number=case.number)
@@ -230,13 +230,17 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
     return steps.run_step(uow, case_id=lambda: where["case_id"], action=action, act=act)
 
 
-def _lock_task(uow: UnitOfWork, task_id: str) -> tuple[Task, Case]:
-    """Lock the task's case first (one writer per case), then read the task as it is now."""
+def _lock_task(uow: UnitOfWork, task_id: str, actor: Actor) -> tuple[Task, Case]:
+    """Lock the task's case first (one writer per case), then read the task as it is now. A task the actor
+    may neither work on nor see is "not found", like one that does not exist (as ``get_task``)."""
     case = steps.lock_case(uow, task_id=str(task_id))
     if case is None:
         raise NotFound("task.not_found", task=str(task_id))
     row = uow.session.scalars(select(Task).where(Task.id == str(task_id))
                               .execution_options(populate_existing=True)).one()
+    if case.classification > actor.clearance or (
+            not assignments.is_entitled(actor, row) and not assignments.can_view_case(uow, actor, case)):
+        raise NotFound("task.not_found", task=str(task_id))
     if row.state != "ready":
         raise TaskAlreadyCompleted(task=row.id, state=row.state)
     steps.ensure_running(case)

@@ -125,7 +125,7 @@ def test_no_route_reveals_a_case_the_person_may_not_see(login, world, username):
                     leaks.append(f"{url} lists {case['number']}")
             for action in ("claim", "release", "complete"):
                 response = client.post(f"/tasks/{case['task']}/{action}", data={})
-                if response.status_code not in (403, 404) or case["number"] in response.get_data(as_text=True):
+                if response.status_code != 404 or case["number"] in response.get_data(as_text=True):
                     leaks.append(f"POST {action} on {case['number']}: {response.status_code}")
             upload = client.post(f"/cases/{case['number']}/attachments", data={"file": (io.BytesIO(PDF), "x.pdf")},
                                  content_type="multipart/form-data")
