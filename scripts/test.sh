@@ -8,6 +8,9 @@ scripts/install.sh --test
 
 workers=${QUYTRINH_TEST_WORKERS:-2}
 export PYTHONDONTWRITEBYTECODE=1
+# Every outside program (openssl, LibreOffice, pdftotext, Chromium) was installed above: a test that finds one
+# missing fails here instead of skipping (tests/tools.py).
+export QUYTRINH_TEST_REQUIRE_TOOLS=1
 
 echo "==> migrations agree with the models"
 check_dir=$(mktemp -d)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from tests import tools
 from webapp import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,11 +33,13 @@ def server(settings, clock):
 
 @pytest.fixture
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        tools.missing("playwright is not installed: pip install -e .[test]")
+    chromium_path = tools.require(CHROMIUM)
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        chromium = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=ARGS)
         yield chromium
         chromium.close()
 

@@ -6,13 +6,13 @@ test-artifacts/."""
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from engine.services import definitions, verification
 
+from tests import tools
 from tests.conftest import DEMO_PASSWORD, DEMO_PIN
 from tests.people import CELL, NICKNAMES
 from tests.procedures import P1_START, P1_STEPS
@@ -153,13 +153,8 @@ def test_an_applicant_is_admitted_through_the_pages(browser, server, people, sho
 
     # What was signed in the browser holds for the verifier and for openssl with the root certificate only.
     assert verification.verify_case_signatures(people.uow, case).ok
-    folder = tmp_path / case
-    for name, content in verification.signature_bundle(people.uow, case).items():
-        (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / name).write_bytes(content)
-    checked = subprocess.run(["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", "committee_vote.p7s",
-                              "-content", "committee_vote.json", "-CAfile", "root.pem", "-purpose", "any",
-                              "-out", "/dev/null"], cwd=folder, capture_output=True, text=True)
+    folder = tools.write_files(tmp_path / case, verification.signature_bundle(people.uow, case))
+    checked = tools.openssl_cms_verify(folder, "committee_vote.p7s", "committee_vote.json")
     assert checked.returncode == 0, checked.stderr
 
     # The applicant sees the final result without reloading the page.

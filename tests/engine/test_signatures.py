@@ -4,10 +4,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import tempfile
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,6 +19,7 @@ from engine.services.tasks import complete_task
 from tests.conftest import DEMO_PIN
 from tests.people import CELL
 from tests.procedures import P1_START, run_p1, step_data
+from tests import tools
 
 WRONG_PIN = "975310"
 
@@ -52,19 +49,11 @@ def _event(uow, number, element):
 
 
 def _openssl_verify(directory: Path, step: str, *, attime: datetime | None = None, content: str | None = None):
-    args = ["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", f"{step}.p7s",
-            "-content", content or f"{step}.json", "-CAfile", "root.pem", "-purpose", "any", "-out", "/dev/null"]
-    if attime is not None:
-        args += ["-attime", str(int(attime.timestamp()))]
-    return subprocess.run(args, cwd=directory, capture_output=True, text=True)
+    return tools.openssl_cms_verify(directory, f"{step}.p7s", content or f"{step}.json", attime=attime)
 
 
 def _export(uow, number, directory: Path) -> Path:
-    for name, content in verification.signature_bundle(uow, number).items():
-        path = directory / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-    return directory
+    return tools.write_files(directory, verification.signature_bundle(uow, number))
 
 
 # What is signed, and that anyone can check it -------------------------------------------------------
@@ -99,7 +88,6 @@ def _first_event(uow, number):
                                           "where c.number = :n and e.seq = 1"), {"n": number})
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
 def test_openssl_verifies_the_approval_and_the_decision_document_with_the_root_certificate_only(uow, admitted,
                                                                                                   tmp_path, clock):
     folder = _export(uow, admitted, tmp_path / "export")
@@ -333,21 +321,12 @@ def test_documents_are_as_visible_as_their_case(uow, people, admitted):
         documents.list_documents(uow, number=admitted, actor=people.other_commune_secretary.actor)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_a_generated_decision_opens_in_libreoffice(uow, admitted, tmp_path):
     doc = next(d for d in documents.list_documents(uow, number=admitted, actor=None) if d.key == "admission_decision")
     _view, content = documents.open_document(uow, document_id=doc.id, actor=None)
     source = tmp_path / doc.filename
     source.write_bytes(content)
-    profile = Path(tempfile.gettempdir()) / f"lo-{uuid.uuid4().hex}"      # a profile of its own: runs in parallel
-    try:
-        result = subprocess.run(["soffice", "--headless", f"-env:UserInstallation={profile.as_uri()}",
-                                 "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                                capture_output=True, text=True, timeout=180)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    pdf = source.with_suffix(".pdf")
-    assert pdf.exists(), result.stdout + result.stderr
+    [pdf] = tools.to_pdf([source], tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF-")
 
 

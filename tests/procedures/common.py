@@ -4,9 +4,6 @@ through LibreOffice, timers, and the demo organisation's names as the document t
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import unicodedata
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +12,7 @@ from docx import Document
 
 from engine.errors import InvalidFormData
 from engine.services import cases, history
+from tests import tools
 from workflows.documents import Organisation, Signer, document_type, render
 
 ORGANISATIONS = {
@@ -43,24 +41,11 @@ def render_from_case(view, key: str, signer: Signer | None = None) -> bytes:
 
 
 def to_pdf_text(tmp_path: Path, key: str, view, data: bytes) -> str:
-    """Convert a rendered document to PDF with LibreOffice headless and return the PDF's text.
-
-    Skips (with the reason) when LibreOffice or pdftotext is not installed.
-    """
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer")
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed: apt-get install poppler-utils")
+    """Convert a rendered document to PDF with LibreOffice headless and return the PDF's text (tests/tools.py)."""
     source = tmp_path / document_type(key).file_name(view.data)
     source.write_bytes(data)
-    profile = (tmp_path / f"lo-{key}").as_uri()   # a private profile: parallel runs must not share one
-    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir",
-                    str(tmp_path), str(source)], check=True, capture_output=True, timeout=240)
-    pdf = source.with_suffix(".pdf")
-    assert pdf.exists(), f"LibreOffice produced no PDF for {source.name}"
-    return unicodedata.normalize("NFC", subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                                                       capture_output=True, text=True).stdout)
+    [pdf] = tools.to_pdf([source], tmp_path)
+    return tools.pdf_text(pdf)
 
 
 def fire_timers_at(uow, clock, moment: datetime) -> int:

@@ -5,16 +5,12 @@ pass (both variants deploy, durations.json covers every human task, timer and br
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import unicodedata
-import uuid
 from pathlib import Path
 
-import pytest
 from lxml import etree
 
 from engine.demo import UNITS, USERS
+from tests import tools
 from workflows.documents import Organisation, Signer, document_type, render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,34 +42,14 @@ def render_case(view, key: str, signer: Signer | None = None, step_input: dict |
 
 
 def pdf_text(tmp_path: Path, documents: dict[str, bytes], view) -> dict[str, str]:
-    """Convert rendered documents to PDF in one LibreOffice run; returns {key: the PDF's text}.
-
-    Skips, saying why, when LibreOffice or pdftotext is missing.
-    """
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer")
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed: apt-get install poppler-utils")
+    """Convert rendered documents to PDF in one LibreOffice run; returns {key: the PDF's text} (tests/tools.py)."""
     sources = {}
     for key, data in documents.items():
         source = tmp_path / document_type(key).file_name(view.data)
         source.write_bytes(data)
         sources[key] = source
-    profile = f"file:///tmp/lo-{uuid.uuid4().hex}"           # private: parallel runs must not share a profile
-    try:
-        subprocess.run([soffice, "--headless", f"-env:UserInstallation={profile}", "--convert-to", "pdf",
-                        "--outdir", str(tmp_path), *map(str, sources.values())],
-                       check=True, capture_output=True, timeout=240)
-    finally:
-        shutil.rmtree(profile[len("file://"):], ignore_errors=True)
-    texts = {}
-    for key, source in sources.items():
-        pdf = source.with_suffix(".pdf")
-        assert pdf.exists(), f"LibreOffice produced no PDF for {source.name}"
-        texts[key] = unicodedata.normalize("NFC", subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                                                                 capture_output=True, text=True).stdout)
-    return texts
+    pdfs = tools.to_pdf(list(sources.values()), tmp_path)
+    return {key: tools.pdf_text(pdf) for key, pdf in zip(sources, pdfs)}
 
 
 def open_elements(person, number: str) -> list[str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -26,6 +25,7 @@ from signatures.ca import CertificateAuthority, IssuedCertificate
 from signatures.pkcs11_signer import SOFTHSM2_MODULE, TokenKey, generate_token_key
 from signatures.signer import SoftwareSigner
 from signatures.subject import SubjectInfo
+from tests import tools
 
 
 def utc(*parts: int) -> datetime:
@@ -134,9 +134,8 @@ class SoftHsm:
 def softhsm(tmp_path_factory) -> SoftHsm:
     """A private SoftHSM2 configuration and token directory, with one initialised token."""
     if not Path(SOFTHSM2_MODULE).exists():
-        pytest.skip(f"SoftHSM2 PKCS#11 module {SOFTHSM2_MODULE} is absent (apt-get install softhsm2)")
-    if shutil.which("softhsm2-util") is None:
-        pytest.skip("softhsm2-util is not on PATH (apt-get install softhsm2)")
+        tools.missing(f"SoftHSM2 PKCS#11 module {SOFTHSM2_MODULE} is absent (apt-get install softhsm2)")
+    tools.require("softhsm2-util")
     directory = tmp_path_factory.mktemp("softhsm")
     (directory / "tokens").mkdir()
     config = directory / "softhsm2.conf"
@@ -185,7 +184,7 @@ class OpenSsl:
         return str(path)
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["openssl", *args], capture_output=True, text=True, cwd=self.directory)
+        return subprocess.run([tools.require("openssl"), *args], capture_output=True, text=True, cwd=self.directory)
 
     def cms_verify(self, signature: bytes, content: bytes, root_pem: bytes, *, at: datetime,
                    purpose: str | None = "any") -> subprocess.CompletedProcess:
@@ -200,6 +199,5 @@ class OpenSsl:
 
 @pytest.fixture
 def openssl(tmp_path: Path) -> OpenSsl:
-    if shutil.which("openssl") is None:
-        pytest.fail("openssl is required by the signatures tests (apt-get install openssl)")
+    tools.require("openssl")
     return OpenSsl(tmp_path)

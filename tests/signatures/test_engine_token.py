@@ -4,14 +4,13 @@ the signature verifies with the engine's verifier and with openssl."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import uuid
 
 import pytest
 
 from engine.errors import SignatureError
 from engine.services import certificates, verification
+from tests import tools
 from tests.people import CELL
 from tests.procedures import P1_START, run_p1, step_data
 
@@ -40,16 +39,8 @@ def test_a_token_key_made_through_p11_signs_the_committee_decision(uow, people, 
     report = verification.verify_case_signatures(uow, case)
     assert report.ok and report.steps[-1].serial == mine[0].serial
 
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is not installed")
-    for name, content in verification.signature_bundle(uow, case).items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+    tools.write_files(tmp_path, verification.signature_bundle(uow, case))
     for step, content in (("committee_vote.p7s", "committee_vote.json"),
                           (f"documents/quyet-dinh-ket-nap-{case}.docx.p7s", f"documents/quyet-dinh-ket-nap-{case}.docx")):
-        result = subprocess.run(["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", step, "-content",
-                                 content, "-CAfile", "root.pem", "-purpose", "any", "-out", "/dev/null",
-                                 "-attime", str(int(clock.now().timestamp()))],
-                                cwd=tmp_path, capture_output=True, text=True)
+        result = tools.openssl_cms_verify(tmp_path, step, content, attime=clock.now())
         assert result.returncode == 0, result.stderr

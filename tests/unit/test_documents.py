@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import io
-import re
-import shutil
-import subprocess
-import unicodedata
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from docx import Document
 from docx.shared import Mm, Pt
 
+from tests import tools
 from workflows.documents import (
     DocumentNotApplicable,
     MissingCaseData,
@@ -191,22 +188,9 @@ def test_numbers_and_times():
 # --- PDF through LibreOffice -------------------------------------------------------------------------------
 
 def test_the_decision_converts_to_a_one_page_pdf(tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer")
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext is not installed: apt-get install poppler-utils")
     source = tmp_path / document_type("admission_decision").file_name(CASE)
     source.write_bytes(decision())
-    # A private profile: parallel runs (pytest-xdist, two CI jobs) must not share LibreOffice's user directory.
-    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=240)
-    pdf = source.with_suffix(".pdf")
-    assert pdf.exists()
-    text = unicodedata.normalize("NFC", subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True,
-                                                       capture_output=True, text=True).stdout)
+    [pdf] = tools.to_pdf([source], tmp_path)
+    text = tools.pdf_text(pdf)
     assert "QUYẾT ĐỊNH" in text and "Nguyễn Văn An" in text and "Vũ Thị Phương" in text
-    if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
-        assert re.search(r"^Pages:\s+1$", info, re.MULTILINE)
+    assert tools.pdf_pages(pdf) == 1
