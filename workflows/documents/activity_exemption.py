@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from workflows.documents import layout
-from workflows.documents.admission import BLANK_NUMBER, Built, DocumentNotApplicable
+from workflows.documents.admission import BLANK_NUMBER, Built, DocumentNotApplicable, committee_header
 from workflows.documents.layout import bold
 from workflows.documents.model import Organisation, Signer
 from workflows.documents.secrecy import date_text, required
-from workflows.documents.text import as_date, blank_date_in_words, date_in_words, local_time, percent, sentence, upper
+from workflows.documents.text import as_date, date_in_words, local_time, percent, sentence, upper
 
 REASONS = {
     "old_age": "tuổi cao", "poor_health": "sức khỏe yếu", "long_treatment": "điều trị bệnh dài ngày xa nơi cư trú",
@@ -123,11 +123,7 @@ def exemption_decision(case: Mapping[str, Any], organisation: Organisation, sign
     number = case.get("decision_number")
     subject = _subject(case)
     document = layout.new_document()
-    layout.header(document, superior=organisation.superior_name, issuer=organisation.committee_name,
-                  number=f"Số {number}" if number else BLANK_NUMBER.format(kind="QĐ",
-                                                                         symbol=organisation.committee_symbol),
-                  place_and_date=f"{organisation.place}, "
-                                 f"{date_in_words(issued_on) if issued_on else blank_date_in_words(year)}")
+    committee_header(document, organisation, number=number, issued_on=issued_on, year=year)
     layout.title(document, "Quyết định", f"về việc {subject} có thời hạn")
     for ground in ("Căn cứ Điều lệ Đảng Cộng sản Việt Nam;",
                    "Căn cứ Quy định số 294-QĐ/TW ngày 26/5/2025 của Ban Chấp hành Trung ương về thi hành Điều lệ Đảng;",

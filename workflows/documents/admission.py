@@ -37,6 +37,17 @@ LEGAL_BASIS = (
 BLANK_NUMBER = "Số      -{kind}/{symbol}"       # numbered by the office when the document is registered
 
 
+def committee_header(document, organisation: Organisation, *, number: str | None, issued_on: date | None,
+                     year: int | None) -> None:
+    """The header of a standing committee's decision: its number once the office has given one (else the
+    blank the office fills in when it registers it), its date in words (else a blank date of ``year``)."""
+    layout.header(document, superior=organisation.superior_name, issuer=organisation.committee_name,
+                  number=f"Số {number}" if number else BLANK_NUMBER.format(kind="QĐ",
+                                                                         symbol=organisation.committee_symbol),
+                  place_and_date=f"{organisation.place}, "
+                                 f"{date_in_words(issued_on) if issued_on else blank_date_in_words(year)}")
+
+
 class MissingCaseData(KeyError):
     """The case data lacks a key the document needs (the step that fills it has not run)."""
 
@@ -145,11 +156,7 @@ def admission_decision(case: Mapping[str, Any], organisation: Organisation, sign
     year = issued_on.year if issued_on else board_meeting.year if board_meeting else None
 
     document = layout.new_document()
-    layout.header(document, superior=organisation.superior_name, issuer=organisation.committee_name,
-                  number=f"Số {number}" if number else BLANK_NUMBER.format(kind="QĐ",
-                                                                         symbol=organisation.committee_symbol),
-                  place_and_date=f"{organisation.place}, "
-                                 f"{date_in_words(issued_on) if issued_on else blank_date_in_words(year)}")
+    committee_header(document, organisation, number=number, issued_on=issued_on, year=year)
     layout.title(document, "Quyết định", "về việc kết nạp đảng viên")
     grounds = list(LEGAL_BASIS)
     cell_meeting = as_date(case.get("cell_meeting_date"))

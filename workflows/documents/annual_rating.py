@@ -14,11 +14,11 @@ from typing import Any, Mapping
 from docx.shared import Mm
 
 from workflows.documents import layout, secrecy
-from workflows.documents.admission import BLANK_NUMBER, Built, DocumentNotApplicable
+from workflows.documents.admission import BLANK_NUMBER, Built, DocumentNotApplicable, committee_header
 from workflows.documents.layout import bold
 from workflows.documents.model import Organisation, Signer
 from workflows.documents.secrecy import required
-from workflows.documents.text import as_date, blank_date_in_words, date_in_words, local_time, sentence, upper
+from workflows.documents.text import as_date, date_in_words, local_time, sentence, upper
 
 LEVELS = (("excellent", "Hoàn thành xuất sắc nhiệm vụ"), ("good", "Hoàn thành tốt nhiệm vụ"),
           ("fulfilled", "Hoàn thành nhiệm vụ"), ("not_fulfilled", "Không hoàn thành nhiệm vụ"))
@@ -98,11 +98,7 @@ def rating_decision(case: Mapping[str, Any], organisation: Organisation, signer:
     meeting = as_date(case.get("committee_meeting_date"))
     number = case.get("decision_number")
     document = layout.new_document()
-    layout.header(document, superior=organisation.superior_name, issuer=organisation.committee_name,
-                  number=f"Số {number}" if number else BLANK_NUMBER.format(kind="QĐ",
-                                                                         symbol=organisation.committee_symbol),
-                  place_and_date=f"{organisation.place}, "
-                                 f"{date_in_words(issued_on) if issued_on else blank_date_in_words(year + 1)}")
+    committee_header(document, organisation, number=number, issued_on=issued_on, year=year + 1)
     layout.title(document, "Quyết định", f"công nhận kết quả đánh giá, xếp loại chất lượng đảng viên năm {year}")
     for ground in ("Căn cứ Điều lệ Đảng Cộng sản Việt Nam;",
                    "Căn cứ Quy định số 124-QĐ/TW ngày 04/10/2023 của Bộ Chính trị về kiểm điểm và đánh giá, xếp "

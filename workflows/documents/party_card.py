@@ -12,11 +12,11 @@ from typing import Any, Mapping
 from docx.shared import Mm
 
 from workflows.documents import layout, secrecy
-from workflows.documents.admission import BLANK_NUMBER, Built, DocumentNotApplicable
+from workflows.documents.admission import Built, DocumentNotApplicable, committee_header
 from workflows.documents.layout import bold
 from workflows.documents.model import Organisation, Signer
 from workflows.documents.secrecy import date_text, required
-from workflows.documents.text import as_date, blank_date_in_words, date_in_words, local_time, upper
+from workflows.documents.text import as_date, date_in_words, local_time, upper
 
 LEGAL_BASIS = (
     "Căn cứ Điều lệ Đảng Cộng sản Việt Nam;",
@@ -79,11 +79,7 @@ def card_decision(case: Mapping[str, Any], organisation: Organisation, signer: S
     year = issued_on.year if issued_on else meeting.year if meeting else None
     number = case.get("decision_number")
     document = layout.new_document()
-    layout.header(document, superior=organisation.superior_name, issuer=organisation.committee_name,
-                  number=f"Số {number}" if number else BLANK_NUMBER.format(kind="QĐ",
-                                                                         symbol=organisation.committee_symbol),
-                  place_and_date=f"{organisation.place}, "
-                                 f"{date_in_words(issued_on) if issued_on else blank_date_in_words(year)}")
+    committee_header(document, organisation, number=number, issued_on=issued_on, year=year)
     layout.title(document, "Quyết định", f"về việc {verb}")
     for ground in (*LEGAL_BASIS, f"Xét đề nghị của {organisation.unit_name} và {organisation.advisory_board},"):
         layout.paragraph(document, f"- {ground}")
