@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, insert, literal, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 
 from engine.models import Case, JSONType, Notification, RoleAssignment, Task, User, UTCDateTime
 from engine.uow import UnitOfWork
@@ -34,6 +34,23 @@ class NotificationView:
     read: bool
 
 
+def _notify(to_whom):
+    """INSERT … SELECT of one notification per active, cleared person ``to_whom`` selects; built once
+    (a step only binds its values), which is most of what a step's notifications cost otherwise."""
+    people = select(User.id, bindparam("case_id"), bindparam("task_id"), bindparam("kind"),
+                    bindparam("params", type_=JSONType), bindparam("now", type_=UTCDateTime()))
+    people = people.where(User.active.is_(True), User.clearance >= bindparam("classification"), to_whom)
+    return insert(Notification.__table__).from_select(["user_id", "case_id", "task_id", "kind", "params", "created_at"], people)
+
+
+_TO_NAMED_USER = _notify(User.id == bindparam("user_id"))
+_TO_ROLE_HOLDERS = _notify(User.id.in_(
+    select(RoleAssignment.user_id).where(
+        RoleAssignment.role == bindparam("role"), RoleAssignment.unit_id == bindparam("unit_id"),
+        RoleAssignment.valid_from <= bindparam("now", type_=UTCDateTime()),
+        or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to > bindparam("now", type_=UTCDateTime())))))
+
+
 def on_step(uow: UnitOfWork, case: Case, *, event_type: str, data: dict, tasks: list[Task]) -> None:
     """Notify the people of the tasks a step opened (``case.returned`` when the step sent the case back):
     one INSERT … SELECT per task over the holders of its role, so a step costs no query per person."""
@@ -43,23 +60,14 @@ def on_step(uow: UnitOfWork, case: Case, *, event_type: str, data: dict, tasks: 
     if event_type == "task.completed" and _decision(uow, case, data) in RETURN_DECISIONS:
         kind = "case.returned"
     for task in tasks:
-        params = {"case": case.number, "title": task.title, "case_title": case.title,
-                  "due_at": task.due_at.isoformat() if task.due_at else None}
-        values = select(User.id, literal(case.id), literal(task.id), literal(kind),
-                        literal(params, JSONType), literal(uow.now, UTCDateTime()))
-        people = values.where(User.active.is_(True), User.clearance >= case.classification)
+        values = {"case_id": case.id, "task_id": task.id, "kind": kind, "now": uow.now,
+                  "classification": case.classification,
+                  "params": {"case": case.number, "title": task.title, "case_title": case.title,
+                             "due_at": task.due_at.isoformat() if task.due_at else None}}
         if task.candidate_user_id is not None:
-            people = people.where(User.id == task.candidate_user_id)
+            uow.session.execute(_TO_NAMED_USER, {**values, "user_id": task.candidate_user_id})
         elif task.role and task.unit_id is not None:
-            holders = select(RoleAssignment.user_id).where(
-                RoleAssignment.role == task.role, RoleAssignment.unit_id == task.unit_id,
-                RoleAssignment.valid_from <= uow.now,
-                or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to > uow.now))
-            people = people.where(User.id.in_(holders))
-        else:
-            continue
-        uow.session.execute(insert(Notification).from_select(
-            ["user_id", "case_id", "task_id", "kind", "params", "created_at"], people))
+            uow.session.execute(_TO_ROLE_HOLDERS, {**values, "role": task.role, "unit_id": task.unit_id})
 
 
 def _decision(uow: UnitOfWork, case: Case, data: dict) -> str | None:

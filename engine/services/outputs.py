@@ -1,8 +1,8 @@
 """What a completed human step produces besides the workflow's state: effects, documents, a signature.
 
-``prepare`` runs before the step's transaction: it finds out whether the step needs a PIN (a signed
-step, or an effect such as creating a key), refuses it without one, chooses the signer's certificate
-and opens the key (wrong PINs counted in their own transaction). ``produce`` runs inside the step's
+``prepare`` runs before the step's transaction of a step that needs a PIN (a signed step, or an effect
+such as creating a key; the step finds out and raises :class:`PinFirst`): it refuses the step without
+a PIN, chooses the signer's certificate and opens the key (wrong PINs counted in their own transaction). ``produce`` runs inside the step's
 transaction, after SpiffWorkflow completed the task: it performs the step's effect, renders its
 documents (signed by the same signer) and signs the decision. The caller puts the returned data into
 the ``task.completed`` event and the signature next to it, so all of it commits together or not at all.
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from engine import forms, journal
+from engine import journal
 from engine.clock import iso
 from engine.errors import SignatureError
 from engine.models import Attachment, Case, Task, Unit
@@ -32,6 +32,17 @@ from engine.views import Actor
 from signatures import errors as signature_errors
 
 
+class PinFirst(Exception):
+    """Raised inside a step that needs its signer (or a key) opened before its transaction: the caller
+    rolls the step back, calls :func:`prepare` and runs the step again. Most steps need no PIN, so they
+    pay for no extra read before their transaction."""
+
+
+def needs_pin(meta: dict) -> bool:
+    """Whether a step (its element's meta) signs or has an effect that opens a key."""
+    return bool(meta.get("signature_required")) or bool(meta.get("effect") and effects.effect(meta["effect"]).needs_pin)
+
+
 @dataclass(frozen=True)
 class Prepared:
     session: signing.SigningSession | None
@@ -39,18 +50,18 @@ class Prepared:
     effect_state: dict = field(default_factory=dict)
 
 
-def prepare(uow: UnitOfWork, *, task_id: str, actor: Actor, pin: str | None, data: dict | None = None
-            ) -> Prepared | None:
+def prepare(uow: UnitOfWork, *, task_id: str, actor: Actor, pin: str | None) -> Prepared | None:
     """Open the signer (and what an effect needs) for a step, before its transaction.
 
-    Returns None when the step needs no PIN, or when the task is not this actor's to complete (the
-    step itself then raises the precise error, and no PIN is tried).
+    ``tasks.complete_task`` calls it only when the step, run once, raised :class:`PinFirst`: the form
+    data was checked by then, so no PIN try is spent on wrong data. Returns None when the step needs no
+    PIN, or when the task is no longer this actor's to complete (the step itself then raises the
+    precise error, and no PIN is tried).
 
-    :raises InvalidFormData: ``data`` does not fit the step's form (checked first: no PIN try is spent).
     :raises SignatureError: ``signature.pin_required`` (no PIN for a step that needs one), no usable
         certificate, wrong or locked PIN.
     """
-    with uow.reader() as reader:     # one light query: most steps need no PIN and stop here
+    with uow.reader() as reader:
         found = reader.session.execute(select(Task, Case.classification, Case.definition_id)
                                        .join(Case, Case.id == Task.case_id).where(Task.id == str(task_id))).first()
         if found is None or found.Task.state != "ready":
@@ -59,20 +70,16 @@ def prepare(uow: UnitOfWork, *, task_id: str, actor: Actor, pin: str | None, dat
         if found.classification > actor.clearance or not assignments.is_entitled(actor, task) \
                 or task.assignee_id not in (None, actor.user_id):
             return None
-        definition = definitions.record(reader, found.definition_id)
-        meta = definition.element(task.element)
-        effect = effects.effect(meta["effect"]) if meta.get("effect") else None
-        case_id, unit_id, role, element_id = task.case_id, task.unit_id, task.role, task.element
+        meta = definitions.record(reader, found.definition_id).element(task.element)
+        case_id, unit_id, role = task.case_id, task.unit_id, task.role
         title = meta.get("title") or task.element
-    signature_required = bool(meta.get("signature_required"))
-    if not signature_required and not (effect and effect.needs_pin):
+    if not needs_pin(meta):
         return None
-    if data is not None:       # as typed: the register fields are numbered inside the step
-        forms.check_typed(definition.task_form(element_id), data, cache_key=(definition.sha256, meta.get("form")))
     if not pin:
         raise SignatureError("signature.pin_required", step=title)
     session = signing.open_signer(uow, actor=actor, unit_id=unit_id, pin=pin, role=role) \
-        if signature_required else None
+        if meta.get("signature_required") else None
+    effect = effects.effect(meta["effect"]) if meta.get("effect") else None
     state = effect.prepare(uow, case_id, actor, pin) if effect and effect.prepare else {}
     return Prepared(session=session, pin=pin, effect_state=state)
 
@@ -184,6 +191,6 @@ def pin_prompt(uow: UnitOfWork, *, task_id: str, actor: Actor) -> PinPrompt | No
     if meta.get("signature_required"):
         certificate, problem = signing.signing_certificate(uow, actor=actor, unit_id=unit_id)
         return PinPrompt("sign", certificate, problem)
-    if meta.get("effect") and effects.effect(meta["effect"]).needs_pin:
+    if needs_pin(meta):
         return PinPrompt("new" if meta["effect"] == "certificate.request" else "unlock")
     return None

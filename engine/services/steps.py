@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import lazyload
@@ -103,6 +103,10 @@ def finish(uow: UnitOfWork, case: Case, workflow, *, event_type: str, actor: str
     return event
 
 
+_OPEN_TASK_IDS = select(Task.id).where(Task.case_id == bindparam("case_id"), Task.state == "ready")
+_UNIT_CODE = select(Unit.code).where(Unit.id == bindparam("unit_id"))
+
+
 def sync_tasks(uow: UnitOfWork, case: Case, workflow) -> tuple[list[dict], list[Task]]:
     """Make the task rows of the case match SpiffWorkflow's READY human tasks.
 
@@ -111,16 +115,16 @@ def sync_tasks(uow: UnitOfWork, case: Case, workflow) -> tuple[list[dict], list[
     """
     ready = runtime.ready_human_tasks(workflow)
     ready_ids = {t.id for t in ready}
-    open_rows = {r.id: r for r in uow.session.scalars(
-        select(Task).where(Task.case_id == case.id, Task.state == "ready")).all() if r.state == "ready"}
-    for row_id, row in open_rows.items():
-        if row_id not in ready_ids:
+    open_ids = set(uow.session.scalars(_OPEN_TASK_IDS, {"case_id": case.id}))
+    for row_id in open_ids - ready_ids:
+        row = uow.session.get(Task, row_id)     # usually in the session already (the task just completed)
+        if row.state == "ready":
             row.state = "cancelled"
             row.ended_at = uow.now
     elements = definition_of(uow, case).meta["elements"]
     opened, rows = [], []
     for task in ready:
-        if task.id in open_rows:
+        if task.id in open_ids:
             continue
         meta = elements.get(task.element, {})
         resolved = assignments.resolve(uow, Assignment.from_dict(meta.get("assignment")), case_unit=case.unit,
@@ -162,14 +166,17 @@ def case_due(uow: UnitOfWork, case: Case, meta: dict, new_rows: list[Task] = ())
 
 def unit_code(uow: UnitOfWork, unit_id: int | None) -> str | None:
     """The code of a unit, for event data: from the session when the unit is loaded, else a plain column
-    read (no unit tree is loaded, nothing pending is flushed for it)."""
+    read kept for the rest of the transaction (no unit tree is loaded, nothing pending is flushed for it)."""
     if unit_id is None:
         return None
     unit = uow.session.identity_map.get(identity_key(Unit, unit_id))
     if unit is not None:
         return unit.code
-    with uow.session.no_autoflush:
-        return uow.session.scalar(select(Unit.code).where(Unit.id == unit_id))
+    codes = uow.session.info.setdefault("unit_codes", {})
+    if unit_id not in codes:
+        with uow.session.no_autoflush:
+            codes[unit_id] = uow.session.scalar(_UNIT_CODE, {"unit_id": unit_id})
+    return codes[unit_id]
 
 
 def _username(uow: UnitOfWork, user_id: int | None) -> str | None:

@@ -196,7 +196,8 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
     """
     action = {"type": "task.completed", "actor": actor.username, "task": str(task_id), "data": data}
     where: dict = {}
-    prepared = outputs.prepare(uow, task_id=str(task_id), actor=actor, pin=pin, data=data)
+    prepared: outputs.Prepared | None = None
+    opened = False     # whether outputs.prepare ran: a step needing a PIN is rolled back and run again after it
 
     def act() -> str:
         with uow:
@@ -212,6 +213,8 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
                                    cache_key=(definition.sha256, element.get("form")))
             access.ensure_named_cleared(uow, definition.meta.get("access"), clean, case.classification,
                                         step=element.get("title") or task.element)
+            if not opened and outputs.needs_pin(element):
+                raise outputs.PinFirst
             workflow = steps.restore(uow, case)
             with step_time(uow.now):
                 done = runtime.complete(workflow, task.id, clean, into=element.get("output_variable"))
@@ -227,7 +230,11 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
             uow.commit()
             return case.number
 
-    return steps.run_step(uow, case_id=lambda: where["case_id"], action=action, act=act)
+    try:
+        return steps.run_step(uow, case_id=lambda: where["case_id"], action=action, act=act)
+    except outputs.PinFirst:
+        prepared, opened = outputs.prepare(uow, task_id=str(task_id), actor=actor, pin=pin), True
+        return steps.run_step(uow, case_id=lambda: where["case_id"], action=action, act=act)
 
 
 def _lock_task(uow: UnitOfWork, task_id: str, actor: Actor) -> tuple[Task, Case]:

@@ -205,6 +205,16 @@ def test_a_wrong_pin_is_counted_even_though_the_step_rolls_back_and_five_lock_th
     assert people.standing_board.task("committee_vote", at_committee)
 
 
+def test_wrong_form_data_on_a_signed_step_is_refused_before_any_pin_is_tried(uow, people, at_committee):
+    from engine.errors import InvalidFormData
+    wrong = {**step_data("committee_vote"), "committee_in_favour": "nhiều"}
+    with pytest.raises(InvalidFormData) as caught:
+        people.standing_board.completes("committee_vote", at_committee, wrong, pin=WRONG_PIN)
+    assert [error.field for error in caught.value.errors] == ["committee_in_favour"]
+    assert _failed_attempts(uow, "vuthiphuong") == 0              # the wrong PIN was never tried
+    assert people.standing_board.task("committee_vote", at_committee)
+
+
 def test_the_right_pin_resets_the_counter(uow, people, at_committee):
     with pytest.raises(SignatureError):
         people.standing_board.completes("committee_vote", at_committee, step_data("committee_vote"), pin=WRONG_PIN)
