@@ -142,6 +142,7 @@ class _Rewriter:
     # the pass -------------------------------------------------------------------------------
 
     def run(self) -> bool:
+        self.drop_repeated_declarations()
         processes = self.root.findall(f"{BPMN}process")
         executable = [p for p in processes if p.get("isExecutable") is None or p.get("isExecutable") == "true"]
         for process in processes:
@@ -164,6 +165,20 @@ class _Rewriter:
             if self.engine is not None and process in executable:
                 self.start_inputs(process)
         return self.changed
+
+    def drop_repeated_declarations(self) -> None:
+        """An element written twice word for word under the same parent (a spiff-arena sample repeats
+        ``<dataObject id="is_approval"/>``) declares one thing: keep the first, as bpmn-js does. Copies
+        that differ in anything are left alone, so the XSD check reports the duplicate id."""
+        seen: dict[str, etree._Element] = {}
+        for node in list(self.root.iter()):
+            if not isinstance(node.tag, str) or not node.get("id"):
+                continue
+            first = seen.setdefault(node.get("id"), node)
+            if first is not node and first.getparent() is node.getparent() and _same(first, node):
+                self.note(node, "element.duplicate_removed", line=first.sourceline or 0)
+                _remove(node)
+                self.changed = True
 
     def element(self, node: etree._Element, process: etree._Element) -> None:
         tag = local(node.tag)
@@ -615,6 +630,23 @@ class _Rewriter:
 
 
 # helpers -------------------------------------------------------------------------------------
+
+def _same(a: etree._Element, b: etree._Element) -> bool:
+    """The same element written twice: tag, attributes, text and children alike."""
+    return (a.tag == b.tag and dict(a.attrib) == dict(b.attrib) and (a.text or "").strip() == (b.text or "").strip()
+            and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b)))
+
+
+def _remove(node: etree._Element) -> None:
+    """Remove an element and keep its tail text's line breaks, so later elements keep their lines."""
+    parent, tail = node.getparent(), node.tail or ""
+    previous = node.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(node)
+
 
 def _uses(root: etree._Element, namespace: str) -> bool:
     marker = "{%s}" % namespace

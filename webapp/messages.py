@@ -88,6 +88,7 @@ VI: dict[str, str] = {
     "assignment.default_applied": "Bước không nêu người xử lý: giao cho «{assignment}» theo khai báo mặc định của quản trị viên (workflows/interop.py, khóa «*»).",
     "subprocess.start_added": "Đã thêm sự kiện bắt đầu trước các bước không có luồng vào: {nodes}.",
     "flow.implicit_split": "Bước có {count} luồng ra được tách bằng cổng {gateway} (tách nhánh ngầm định theo BPMN).",
+    "element.duplicate_removed": "Phần tử được viết lặp lại y hệt (lần đầu ở dòng {line}): chỉ giữ một.",
     "form.confirmation": "Bước không có biểu mẫu: người xử lý chỉ xác nhận đã hoàn thành (như Camunda, Flowable).",
     "task.pass_through": "Bước chưa xác định loại (bpmn:task) của công cụ khác được cho đi qua, không giao cho ai (như Camunda, Flowable).",
     "form.generated": "Đã tạo biểu mẫu JSON Schema gồm {fields} trường từ khai báo formData/formProperty.",

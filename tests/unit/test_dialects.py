@@ -358,3 +358,31 @@ def test_a_foreign_user_task_without_a_form_is_confirmed_and_an_undefined_task_p
     notes = {(n.element, n.code) for n in result.notes}
     assert {("a", "form.confirmation"), ("t", "task.pass_through")} <= notes
     assert element(result, "t").tag.endswith("intermediateThrowEvent")
+
+
+# an element written twice ------------------------------------------------------------------------
+
+REPEATED = ('<bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>\n'
+            '<bpmn:endEvent id="e"><bpmn:incoming>f1</bpmn:incoming></bpmn:endEvent>\n'
+            '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="e"/>\n'
+            '<bpmn:dataObject id="is_approval" />\n'
+            '<bpmn:dataObjectReference id="r1" dataObjectRef="is_approval" />\n'
+            '{second}\n'
+            '<bpmn:dataObjectReference id="r2" dataObjectRef="is_approval" />')
+
+
+def test_an_element_written_twice_word_for_word_is_kept_once_and_noted_with_both_lines():
+    result = normalise(REPEATED.format(second='<bpmn:dataObject id="is_approval" />'))
+    document = result.documents["p.bpmn"]
+    assert len(document.xpath("//*[@id='is_approval']")) == 1
+    [note] = [n for n in result.notes if n.code == "element.duplicate_removed"]
+    assert (note.element, note.line, note.params["line"]) == ("is_approval", 9, 7)
+    rewritten = etree.fromstring(result.files["p.bpmn"].encode())
+    assert len(rewritten.xpath("//*[@id='is_approval']")) == 1
+    assert rewritten.xpath("//*[@id='r2']")[0].sourceline == 10     # later elements keep their lines
+
+
+def test_two_different_elements_with_one_id_are_left_for_the_xsd_check_to_refuse():
+    result = normalise(REPEATED.format(second='<bpmn:dataObject id="is_approval" name="Khác" />'))
+    assert len(result.documents["p.bpmn"].xpath("//*[@id='is_approval']")) == 2
+    assert not [n for n in result.notes if n.code == "element.duplicate_removed"]
