@@ -301,6 +301,7 @@ NOTIFICATION_VI: dict[str, str] = {
     "task.assigned": "Nhiệm vụ mới «{title}» — hồ sơ {case}",
     "case.returned": "Hồ sơ {case} được trả lại để bổ sung: «{title}»",
     "task.due_soon": "Sắp đến hạn ({due}): «{title}» — hồ sơ {case}",
+    "task.delegated": "{by} chuyển cho bạn nhiệm vụ «{title}» — hồ sơ {case}",
 }
 
 

@@ -1,5 +1,5 @@
 """Notifications inside the application: a new task for you or your role, a returned dossier, a deadline
-that comes close.
+that comes close, a task a colleague handed to you.
 
 :func:`on_step` is called by ``steps.finish`` inside the step's own transaction, so a task and its
 notifications appear together or not at all. Recipients are computed once, when the task opens: the
@@ -17,7 +17,7 @@ from engine.models import Case, JSONType, Notification, RoleAssignment, Task, Us
 from engine.uow import UnitOfWork
 from engine.views import Actor
 
-KINDS = ("task.assigned", "case.returned", "task.due_soon")
+KINDS = ("task.assigned", "case.returned", "task.due_soon", "task.delegated")
 DUE_SOON = timedelta(days=3)
 #: Decision values that send a dossier back to an earlier step (the ``x-decision`` field of a form).
 RETURN_DECISIONS = ("return",)
@@ -104,13 +104,18 @@ def _recipients(uow: UnitOfWork, task: Task, classification: int) -> list[int]:
         User.id.in_(user_ids), User.active.is_(True), User.clearance >= classification)).all()))
 
 
-def _add(uow: UnitOfWork, *, user_id: int, case: Case, task: Task, kind: str) -> None:
+def on_delegated(uow: UnitOfWork, case: Case, task: Task, *, by: Actor) -> None:
+    """Tell the colleague a task was handed to (its new assignee), in the delegation's transaction."""
+    _add(uow, user_id=task.assignee_id, case=case, task=task, kind="task.delegated", by=by.full_name)
+
+
+def _add(uow: UnitOfWork, *, user_id: int, case: Case, task: Task, kind: str, **extra: str) -> None:
     exists = uow.session.scalar(select(Notification.id).where(
         Notification.user_id == user_id, Notification.task_id == task.id, Notification.kind == kind))
     if exists is not None:
         return
     params = {"case": case.number, "title": task.title, "case_title": case.title,
-              "due_at": task.due_at.isoformat() if task.due_at else None}
+              "due_at": task.due_at.isoformat() if task.due_at else None, **extra}
     uow.session.add(Notification(user_id=user_id, case_id=case.id, task_id=task.id, kind=kind, params=params,
                                  created_at=uow.now, read_at=None))
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import aliased
 
 from engine.errors import InvalidInput, NotAllowed, NotFound, StepConflict, TaskAlreadyCompleted
 from engine.models import Case, Definition, Task, Unit, User
-from engine.services import access, assignments, history, organisation, outputs, registers, steps
+from engine.services import access, assignments, history, notifications, organisation, outputs, registers, steps
 from engine.spiff import runtime
 from engine.spiff.runtime import step_time
 from engine.uow import UnitOfWork
@@ -171,6 +171,7 @@ def delegate_task(uow: UnitOfWork, *, task_id: str, actor: Actor, to_username: s
         task.assignee_id = colleague.user_id
         history.append(uow, case, "task.delegated", actor=actor.username,
                        data={"task": task.id, "element": task.element, "to": to_username})
+        notifications.on_delegated(uow, case, task, by=actor)
         uow.commit()
     return get_task(uow, task_id=task_id, actor=actor)
 

@@ -114,6 +114,21 @@ def test_a_task_is_delegated_only_to_a_colleague_holding_the_role(people, case, 
     assert [t.element for t in colleague.inbox(view="claimed")] == ["verify_biography"]
 
 
+def test_the_colleague_a_task_is_handed_to_is_told_who_handed_it(people, case, uow):
+    from engine.services import notifications
+    from webapp import messages
+    run_p1(people, case, until="verify_biography")
+    colleague = _second_board_member(uow)
+    task = people.party_building_board.task("verify_biography", case)
+    tasks.delegate_task(uow, task_id=task.id, actor=people.party_building_board.actor, to_username=colleague.username)
+    [told] = [n for n in notifications.list_notifications(uow, actor=colleague.actor) if n.kind == "task.delegated"]
+    assert (told.case, told.task_id) == (case, task.id)
+    assert messages.render(messages.NOTIFICATION_VI[told.kind], told.params) == (
+        f"Hoàng Văn Em chuyển cho bạn nhiệm vụ «{task.title}» — hồ sơ {case}")
+    mine = notifications.list_notifications(uow, actor=people.party_building_board.actor)
+    assert "task.delegated" not in {n.kind for n in mine}
+
+
 def test_classified_cases_are_hidden_from_users_without_clearance(people, uow):
     case = people.cell_secretary.opens("admission", unit=CELL, data=P1_START, classification=0)
     secret = people.standing_board.opens("admission", unit=CELL, data=P1_START, classification=2)
