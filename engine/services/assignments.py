@@ -27,7 +27,7 @@ class Resolved:
     candidate_user_id: int | None
 
 
-def resolve(uow: UnitOfWork, assignment: Assignment | None, *, case_unit: Unit, task_data: dict,
+def resolve(uow: UnitOfWork, assignment: Assignment | None, *, case: Case, task_data: dict,
             element: str, classification: int = 0) -> Resolved:
     """Turn a step's assignment into the role and unit (or the user) its task row will carry.
 
@@ -51,17 +51,20 @@ def resolve(uow: UnitOfWork, assignment: Assignment | None, *, case_unit: Unit, 
                                   username=username, level=classification)
         return Resolved(role=None, unit_id=None, candidate_user_id=user.id)
     if assignment.unit_field:
-        unit = data_scope_unit(uow, task_data, assignment.unit_field, element=element)
+        unit_id = data_scope_unit(uow, task_data, assignment.unit_field, element=element).id
+    elif assignment.scope == "case":
+        unit_id = case.unit_id         # most steps: the case's own unit, without loading it and its ancestors
     else:
-        unit = scope_unit(uow, case_unit, assignment.scope)
-    if unit is None:
-        raise AssignmentError("assignment.no_unit", element=element, scope=assignment.scope,
-                              unit=case_unit.code)
-    if classification and not _anyone_cleared(uow, assignment.role, unit.id, classification):
+        unit = scope_unit(uow, case.unit, assignment.scope)
+        if unit is None:
+            raise AssignmentError("assignment.no_unit", element=element, scope=assignment.scope,
+                                  unit=case.unit.code)
+        unit_id = unit.id
+    if classification and not _anyone_cleared(uow, assignment.role, unit_id, classification):
         role_name = uow.session.scalar(select(Role.name).where(Role.code == assignment.role)) or assignment.role
-        raise AssignmentError("assignment.nobody_cleared", element=element, role=role_name, unit=unit.name,
-                              level=classification)
-    return Resolved(role=assignment.role, unit_id=unit.id, candidate_user_id=None)
+        raise AssignmentError("assignment.nobody_cleared", element=element, role=role_name,
+                              unit=uow.session.get(Unit, unit_id).name, level=classification)
+    return Resolved(role=assignment.role, unit_id=unit_id, candidate_user_id=None)
 
 
 def _anyone_cleared(uow: UnitOfWork, role: str, unit_id: int, classification: int) -> bool:

@@ -127,7 +127,7 @@ def sync_tasks(uow: UnitOfWork, case: Case, workflow) -> tuple[list[dict], list[
         if task.id in open_ids:
             continue
         meta = elements.get(task.element, {})
-        resolved = assignments.resolve(uow, Assignment.from_dict(meta.get("assignment")), case_unit=case.unit,
+        resolved = assignments.resolve(uow, Assignment.from_dict(meta.get("assignment")), case=case,
                                        task_data=task.data, element=meta.get("title") or task.element,
                                        classification=case.classification)
         row = Task(id=task.id, case_id=case.id, element=task.element, title=meta.get("title") or task.element,
