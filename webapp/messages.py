@@ -112,6 +112,7 @@ VI: dict[str, str] = {
     "case.not_failed": "Hồ sơ {number} không ở trạng thái lỗi nên không cần chạy lại.",
     "case.step_failed": "Không thực hiện được bước «{step}»: {reason_text} Hồ sơ chuyển sang trạng thái lỗi; dữ liệu đã nhập được giữ lại để chạy lại sau khi khắc phục.",
     "message.not_waiting": "Hồ sơ không chờ thông điệp «{name}».",
+    "signal.not_waiting": "Hồ sơ không chờ tín hiệu «{name}».",
     "register.cannot_number": "Không cho được số theo «{register}»: {what} «{value}» không có trong danh mục để ghi số, ký hiệu.",
     "repair.step_never_opened": "Bước «{element}» chưa từng được mở trong hồ sơ {number}, không thể trả hồ sơ về bước này.",
     "repair.replay_failed": "Không dựng lại được hồ sơ {number} từ nhật ký: {detail}",

@@ -15,8 +15,9 @@ from uuid import UUID
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as _timer_module
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
+# The events a case is sent must be of the classes SpiffBpmnParser gives its catching events: SpiffWorkflow
+# matches an event to a waiting task by class identity, so a base-class message is caught by nothing.
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition, SignalEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
@@ -94,8 +95,15 @@ def complete(workflow: BpmnWorkflow, task_id: str, data: dict, *, into: str | No
 
 
 def send_message(workflow: BpmnWorkflow, name: str, payload: dict) -> None:
+    """Deliver a message; its payload becomes case data, as in Camunda, unless the catching event names a
+    ``messageVariable`` to hold it (SpiffWorkflow alone would then drop an unnamed payload)."""
+    event = BpmnEvent(MessageEventDefinition(name), copy.deepcopy(payload))
+    for task in list(workflow.event_manager.tasks.values()):
+        definition = task.task_spec.event_definition
+        if definition.catches(task, event) and getattr(definition, "message_var", None) is None:
+            task.data.update(copy.deepcopy(payload))
     try:
-        workflow.send_event(BpmnEvent(MessageEventDefinition(name), copy.deepcopy(payload)))
+        workflow.send_event(event)
     except WorkflowException as exc:
         if "not waiting" in str(exc).lower() or "no task" in str(exc).lower():
             raise InvalidInput("message.not_waiting", name=name) from exc
@@ -107,6 +115,8 @@ def send_signal(workflow: BpmnWorkflow, name: str, payload: dict | None = None) 
     try:
         workflow.send_event(BpmnEvent(SignalEventDefinition(name), copy.deepcopy(payload or {})))
     except WorkflowException as exc:
+        if "not waiting" in str(exc).lower():
+            raise InvalidInput("signal.not_waiting", name=name) from exc
         raise _failed(exc, "") from exc
     _advance(workflow)
 
