@@ -35,20 +35,21 @@ def _waits_for_the_province(tmp_path, catch: str) -> str:
     return str(write_bundle(tmp_path / "reply", "reply.bpmn", xml))
 
 
-@pytest.fixture
-def waiting_for_message(people, uow, tmp_path):
-    definitions.deploy_file(uow, _waits_for_the_province(tmp_path, '<bpmn:messageEventDefinition id="m" messageRef="reply"/>'))
+def _sent_to_the_province(people, uow, tmp_path, catch: str) -> str:
+    definitions.deploy_file(uow, _waits_for_the_province(tmp_path, catch))
     number = people.cell_secretary.opens("province_reply", unit=CELL, data={})
     people.cell_secretary.completes("send", number, {"note": "Đã gửi hồ sơ."})
     return number
+
+
+@pytest.fixture
+def waiting_for_message(people, uow, tmp_path):
+    return _sent_to_the_province(people, uow, tmp_path, '<bpmn:messageEventDefinition id="m" messageRef="reply"/>')
 
 
 @pytest.fixture
 def waiting_for_signal(people, uow, tmp_path):
-    definitions.deploy_file(uow, _waits_for_the_province(tmp_path, '<bpmn:signalEventDefinition id="s" signalRef="recall"/>'))
-    number = people.cell_secretary.opens("province_reply", unit=CELL, data={})
-    people.cell_secretary.completes("send", number, {"note": "Đã gửi hồ sơ."})
-    return number
+    return _sent_to_the_province(people, uow, tmp_path, '<bpmn:signalEventDefinition id="s" signalRef="recall"/>')
 
 
 def test_the_province_reply_arrives_as_a_message_with_its_data_and_the_case_moves_on(people, uow, waiting_for_message):
