@@ -78,18 +78,21 @@ def _title(meta: dict, data: dict, default: str) -> str:
     return re.sub(r"\{([A-Za-z_][A-Za-z0-9_]*)\}", lambda m: str(data.get(m.group(1), "")), template)[:255]
 
 
-def send_message(uow: UnitOfWork, *, number: str, name: str, payload: dict, actor: Actor | None) -> None:
+def send_message(uow: UnitOfWork, *, number: str, name: str, payload: dict, actor: Actor | None,
+                 retry: steps.Retry | None = None) -> None:
     """Deliver a BPMN message to a case that waits for it."""
     _external_step(uow, number, "message.received", actor, {"name": name, "payload": payload},
-                   lambda wf: runtime.send_message(wf, name, payload))
+                   lambda wf: runtime.send_message(wf, name, payload), retry)
 
 
-def send_signal(uow: UnitOfWork, *, number: str, name: str, payload: dict | None, actor: Actor | None) -> None:
+def send_signal(uow: UnitOfWork, *, number: str, name: str, payload: dict | None, actor: Actor | None,
+                retry: steps.Retry | None = None) -> None:
     _external_step(uow, number, "signal.received", actor, {"name": name, "payload": payload or {}},
-                   lambda wf: runtime.send_signal(wf, name, payload or {}))
+                   lambda wf: runtime.send_signal(wf, name, payload or {}), retry)
 
 
-def _external_step(uow: UnitOfWork, number: str, event_type: str, actor: Actor | None, data: dict, apply) -> None:
+def _external_step(uow: UnitOfWork, number: str, event_type: str, actor: Actor | None, data: dict, apply,
+                   retry: steps.Retry | None) -> None:
     case_id = _case_id(uow, number)
     username = actor.username if actor else None
     action = {"type": event_type, "actor": username, **data}
@@ -97,9 +100,9 @@ def _external_step(uow: UnitOfWork, number: str, event_type: str, actor: Actor |
     def act():
         with uow:
             case = steps.lock_case(uow, case_id=case_id)
-            steps.ensure_running(case)
             if actor is not None and not assignments.can_view_case(uow, actor, case):
                 raise NotFound("case.not_found", number=number)
+            steps.resume(uow, case, retry)
             workflow = steps.restore(uow, case)
             with step_time(uow.now):
                 apply(workflow)
@@ -119,18 +122,21 @@ def due_timer_cases(uow: UnitOfWork, *, limit: int = 100) -> list[int]:
         return list(uow.session.scalars(query).all())
 
 
-def fire_timers(uow: UnitOfWork, case_id: int) -> list[str]:
+def fire_timers(uow: UnitOfWork, case_id: int, *, retry: steps.Retry | None = None) -> list[str]:
     """Fire the due timers of one case in one step; returns the timer elements fired.
 
     A timer is journaled as ``timer.fired`` in the same transaction that moves the case on, so a timer
-    that fell due while nothing ran fires exactly once, however many workers look at it.
+    that fell due while nothing ran fires exactly once, however many workers look at it. ``retry``: an
+    administrator re-fires the timers whose firing failed (``retry_case``).
     """
     fired: list[str] = []
 
     def act():
         with uow:
-            case = steps.lock_case(uow, case_id=case_id, skip_locked=True)
-            if case is None or case.status != "running" or case.next_timer_due is None \
+            case = steps.lock_case(uow, case_id=case_id, skip_locked=retry is None)
+            if retry is not None:
+                steps.resume(uow, case, retry)
+            elif case is None or case.status != "running" or case.next_timer_due is None \
                     or case.next_timer_due >= uow.now:
                 return  # another worker took it, or nothing is due any more
             workflow = steps.restore(uow, case)
@@ -197,40 +203,40 @@ def retry_case(uow: UnitOfWork, *, number: str, actor: Actor, corrections: dict 
 
     ``corrections`` overwrite fields of a failed completion's form data (the usual fix when the data
     made a script fail); ``skip`` re-applies it with the failed script skipped (a repair that needs a
-    reason). The retry is journaled, then the action runs as a normal step.
+    reason). The retry is journaled in the transaction of the re-applied step: a retry that is refused
+    (the corrections do not fit the form) or fails again changes nothing but the failure it records.
     """
     if not actor.is_admin:
         raise NotAllowed("admin.required")
     if skip and not reason.strip():
         raise InvalidInput("case.reason_required")
-    with uow:
-        case = steps.lock_case(uow, number=number)
+    with uow.reader() as reader:
+        case = reader.session.scalars(select(Case).where(Case.number == number)).unique().first()
+        if case is None:
+            raise NotFound("case.not_found", number=number)
         if case.status != "error" or not case.error:
             raise InvalidInput("case.not_failed", number=number)
         action = dict(case.error["action"])
         skipped = [case.error["element"]] if skip else []
-        case.status = "running"
-        case.error = None
-        history.append(uow, case, "case.retried", actor=actor.username,
-                       data={"action": action, "corrections": corrections or {}, "skipped": skipped,
-                             "reason": reason})
-        uow.commit()
+    retry = steps.Retry(actor=actor.username, data={"action": action, "corrections": corrections or {},
+                                                    "skipped": skipped, "reason": reason})
     with runtime.skipping(skipped):
-        _reapply(uow, number, action, corrections)
+        _reapply(uow, number, action, corrections, retry)
 
 
-def _reapply(uow: UnitOfWork, number: str, action: dict, corrections: dict | None) -> None:
+def _reapply(uow: UnitOfWork, number: str, action: dict, corrections: dict | None, retry: steps.Retry) -> None:
     kind = action["type"]
     if kind == "task.completed":
         from engine.services.tasks import complete_task
         original = organisation_actor(uow, action["actor"])
-        complete_task(uow, task_id=action["task"], actor=original, data={**action["data"], **(corrections or {})})
+        complete_task(uow, task_id=action["task"], actor=original, data={**action["data"], **(corrections or {})},
+                      retry=retry)
     elif kind == "timer.fired":
-        fire_timers(uow, _case_id(uow, number))
+        fire_timers(uow, _case_id(uow, number), retry=retry)
     elif kind in ("message.received", "signal.received"):
         sender = organisation_actor(uow, action["actor"]) if action.get("actor") else None
         send = send_message if kind == "message.received" else send_signal
-        send(uow, number=number, name=action["name"], payload=action["payload"], actor=sender)
+        send(uow, number=number, name=action["name"], payload=action["payload"], actor=sender, retry=retry)
 
 
 def organisation_actor(uow: UnitOfWork, username: str) -> Actor:

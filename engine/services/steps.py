@@ -7,6 +7,7 @@ task rows, append the journal event — all in the caller's unit of work, commit
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
@@ -19,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from engine import deadlines
 from engine.conventions import Assignment
-from engine.errors import CaseNotRunning, NotFound, QuytrinhError, StepConflict
+from engine.errors import CaseNotRunning, InvalidInput, NotFound, QuytrinhError, StepConflict
 from engine.models import Case, CaseSequence, Task, Unit, User
 from engine.services import access, assignments, checkpoints, definitions, history, notifications
 from engine.spiff import parser, runtime, serializer
@@ -56,6 +57,29 @@ def lock_case(uow: UnitOfWork, *, case_id: int | None = None, number: str | None
 def ensure_running(case: Case) -> None:
     if case.status != "running":
         raise CaseNotRunning(number=case.number, status=case.status)
+
+
+@dataclass(frozen=True)
+class Retry:
+    """An administrator's retry of a failed case (``cases.retry_case``): journaled as ``case.retried`` in
+    the transaction of the step it re-applies, so a retry that is refused or fails again leaves no trace
+    but the refusal, and one that succeeds is journaled together with its step."""
+
+    actor: str
+    data: dict
+
+
+def resume(uow: UnitOfWork, case: Case, retry: Retry | None) -> None:
+    """Check that the case may take a step: running, or failed and being retried (then it runs again,
+    its retry journaled first)."""
+    if retry is None:
+        ensure_running(case)
+        return
+    if case.status != "error" or not case.error:
+        raise InvalidInput("case.not_failed", number=case.number)
+    case.status = "running"
+    case.error = None
+    history.append(uow, case, "case.retried", actor=retry.actor, data=retry.data)
 
 
 def definition_of(uow: UnitOfWork, case: Case) -> definitions.DefinitionRecord:

@@ -177,7 +177,8 @@ def delegate_task(uow: UnitOfWork, *, task_id: str, actor: Actor, to_username: s
 
 
 def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
-                  expected_version: int | None = None, pin: str | None = None) -> str:
+                  expected_version: int | None = None, pin: str | None = None,
+                  retry: steps.Retry | None = None) -> str:
     """Complete a task with form data and move the case on; returns the case number.
 
     One transaction: the case is locked, the data checked against the step's schema (its register fields
@@ -194,6 +195,8 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
     :raises StepConflict: the case changed since ``expected_version`` was read.
     :raises CaseFailed: a script failed; the case is now in ``error`` and the input kept for a retry.
     :raises SignatureError: a signed step without a PIN, a wrong PIN, no usable certificate.
+
+    ``retry``: an administrator re-applies this completion on a failed case (``cases.retry_case``).
     """
     action = {"type": "task.completed", "actor": actor.username, "task": str(task_id), "data": data}
     where: dict = {}
@@ -202,7 +205,7 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
 
     def act() -> str:
         with uow:
-            task, case = _lock_task(uow, task_id, actor)
+            task, case = _lock_task(uow, task_id, actor, retry)
             where["case_id"] = case.id
             if expected_version is not None and case.version != expected_version:
                 raise StepConflict(number=case.number)
@@ -238,7 +241,7 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
         return steps.run_step(uow, case_id=lambda: where["case_id"], action=action, act=act)
 
 
-def _lock_task(uow: UnitOfWork, task_id: str, actor: Actor) -> tuple[Task, Case]:
+def _lock_task(uow: UnitOfWork, task_id: str, actor: Actor, retry: steps.Retry | None = None) -> tuple[Task, Case]:
     """Lock the task's case first (one writer per case), then read the task as it is now. A task the actor
     may neither work on nor see is "not found", like one that does not exist (as ``get_task``)."""
     case = steps.lock_case(uow, task_id=str(task_id))
@@ -251,6 +254,6 @@ def _lock_task(uow: UnitOfWork, task_id: str, actor: Actor) -> tuple[Task, Case]
         raise NotFound("task.not_found", task=str(task_id))
     if row.state != "ready":
         raise TaskAlreadyCompleted(task=row.id, state=row.state)
-    steps.ensure_running(case)
+    steps.resume(uow, case, retry)
     return row, case
 

@@ -3,7 +3,7 @@ the case can be retried after a fix; nothing else moves while it is in error."""
 
 import pytest
 
-from engine.errors import CaseNotRunning, NotAllowed
+from engine.errors import CaseNotRunning, InvalidFormData, NotAllowed
 from engine.services import cases, history
 from engine.services.steps import CaseFailed
 from tests.bpmn_builder import script_process, write_bundle
@@ -52,7 +52,22 @@ def test_a_retry_that_fails_again_leaves_the_case_in_error(people, uow, average)
         people.cell_secretary.completes("enter", number, {"n": 0})
     with pytest.raises(CaseFailed):
         cases.retry_case(uow, number=number, actor=people.admin.actor)
-    assert people.cell_secretary.sees(number).status == "error"
+    view = people.cell_secretary.sees(number)
+    assert view.status == "error"
+    assert [e.type for e in view.events][-2:] == ["case.failed", "case.failed"]   # no retry that did not happen
+
+
+def test_a_retry_whose_corrections_do_not_fit_the_form_is_refused_and_changes_nothing(people, uow, average):
+    number = people.cell_secretary.opens(average)
+    with pytest.raises(CaseFailed):
+        people.cell_secretary.completes("enter", number, {"n": 0})
+    before = people.cell_secretary.sees(number)
+    with pytest.raises(InvalidFormData) as refused:
+        cases.retry_case(uow, number=number, actor=people.admin.actor, corrections={"n": "bốn"})
+    assert [error.field for error in refused.value.errors] == ["n"]
+    after = people.cell_secretary.sees(number)
+    assert (after.status, after.error, len(after.events)) == ("error", before.error, len(before.events))
+    assert history.verify_case(uow, number).ok
 
 
 def test_a_case_is_cancelled_with_a_reason_and_its_tasks_withdrawn(people, uow, average):
