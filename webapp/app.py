@@ -16,12 +16,14 @@ from pathlib import Path
 
 from flask import Flask, g, request
 from flask_login import UserMixin
+from werkzeug.routing import IntegerConverter
 from sqlalchemy.engine import Engine
 
 from engine.clock import Clock, SystemClock
 from engine.db import engine_for
 from engine.errors import NotAllowed
 from engine.settings import Settings
+from webapp.context import KEY_MAX
 
 log = logging.getLogger("quytrinh.web")
 HERE = Path(__file__).resolve().parent
@@ -62,6 +64,7 @@ class CurrentUser(UserMixin):
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask(__name__)
+    app.url_map.converters["int"] = KeyConverter
     app.config["QUYTRINH_SETTINGS"] = settings
     app.config.from_mapping(_flask_config(settings))
     app.extensions["quytrinh"] = EngineState(settings=settings, clock=clock or SystemClock(),
@@ -78,6 +81,15 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         return {"status": "ok"}
 
     return app
+
+
+class KeyConverter(IntegerConverter):
+    """``<int:…>`` in a URL: a number larger than any database key (PostgreSQL ``integer``) matches no
+    route, so ``/designer/drafts/99999999999999999999`` is "not found" rather than a database error."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", KEY_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 def _demo_secret(data_dir: Path) -> str:

@@ -15,6 +15,9 @@ from werkzeug.exceptions import Unauthorized
 from engine.uow import UnitOfWork
 from engine.views import Actor
 
+#: The largest key a URL may name (PostgreSQL ``integer``); page numbers are capped there too.
+KEY_MAX = 2**31 - 1
+
 
 def uow() -> UnitOfWork:
     if "quytrinh_uow" not in g:
@@ -48,7 +51,9 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def int_arg(name: str, default: int) -> int:
+    """A positive whole number from the query string (a page number): anything else is ``default``, and
+    a number beyond any database key is brought down to the largest one."""
     try:
-        return max(int(request.args.get(name, default)), 1)
+        return min(max(int(request.args.get(name, default)), 1), KEY_MAX)
     except (TypeError, ValueError):
         return default

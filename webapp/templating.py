@@ -34,6 +34,7 @@ def register(app: Flask) -> None:
         filesize=_filesize,
     )
     app.jinja_env.trim_blocks = True
+    app.jinja_env.globals["page_url"] = _page_url      # a global: the pagination macro is imported without context
     app.jinja_env.lstrip_blocks = True
 
     @app.context_processor
@@ -46,7 +47,6 @@ def register(app: Flask) -> None:
             "current_locale": str(get_locale() or "vi"),
             "unread_notifications": _unread,
             "now": lambda: app.extensions["quytrinh"].clock.now(),
-            "page_url": _page_url,
             "role_name": _role_name,
             "certificate_state_label": lambda s: CERTIFICATE_STATE_LABELS.get(s, s),
             "revocation_reason_label": lambda r: REVOCATION_REASON_LABELS.get(r or "unspecified", r),

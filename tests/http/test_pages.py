@@ -78,3 +78,23 @@ def test_the_admin_page_is_for_administrators_only(login):
     assert login("admin").get("/admin/").status_code == 200
     response = login("cell_secretary").get("/admin/")
     assert response.status_code == 403 and "Chỉ quản trị viên" in response.get_data(as_text=True)
+
+
+def test_lists_longer_than_a_page_are_paged_for_the_applicant_the_clerk_and_the_auditor(login, people):
+    for _ in range(21):                                   # one more than a page: 21 requests, 21 open steps
+        people.applicant.opens("admission", unit=CELL, data=P1_START)
+    pages = {"applicant": ["/inbox", "/requests"], "admin": ["/cases"], "auditor": ["/audit/"]}
+    for who, urls in pages.items():
+        client = login(who)
+        for url in urls:
+            first = client.get(url)
+            assert first.status_code == 200 and 'rel="next"' in first.get_data(as_text=True), (who, url)
+            second = client.get(f"{url}?page=2")
+            assert second.status_code == 200 and 'rel="prev"' in second.get_data(as_text=True), (who, url)
+
+
+@pytest.mark.parametrize("url", ["/inbox?page=99999999999999999999", "/cases?page=99999999999999999999",
+                                 "/audit/?page=99999999999999999999", "/designer/drafts/99999999999999999999",
+                                 "/designer/procedures/admission/versions/99999999999999999999/diagram.bpmn"])
+def test_a_number_larger_than_any_key_is_not_a_server_error(login, url):
+    assert login("admin").get(url).status_code in (200, 403, 404), url
