@@ -4,6 +4,7 @@ engine services."""
 import pytest
 
 from engine.errors import InvalidFormData
+from engine.services import documents
 from tests.people import CELL, Person
 from tests.procedures.common import assert_completed, docx_text, field_errors
 from tests.procedures.variants import (CELL_SECRETARY, COMMUNE_SECRETARY, check_durations, open_elements, pdf_text,
@@ -39,6 +40,11 @@ def test_a_lost_card_is_reissued_on_line_and_the_documents_render(member, people
     people.cell_secretary.completes("handover_card", case, HANDOVER)
     view = assert_completed(member, case, uow)
     assert view.data["issued_card_number"] == "012345678901" and view.data["member_database_updated"] is True
+    decisions = sorted((d for d in documents.list_documents(uow, number=case, actor=None) if d.key == "card_decision"),
+                       key=lambda d: d.version)    # signed by the standing board, then numbered and sealed
+    assert [(d.version, d.signature_kind) for d in decisions] == [(1, "person"), (2, "seal")]
+    _, numbered = documents.open_document(uow, document_id=decisions[1].id, actor=None)
+    assert "Số 131-QĐ/ĐU" in docx_text(numbered)
 
     listed = docx_text(render_case(view, "card_request_list"))
     assert "DANH SÁCH" in listed and "Mẫu 2A-TĐV" in listed and "012345678901" in listed
@@ -82,6 +88,15 @@ def test_a_card_number_must_have_twelve_digits_and_an_exchange_returns_the_old_c
     with pytest.raises(InvalidFormData) as refused:
         member.opens("party_card", unit=CELL, data={**START, "request_type": "exchange"})
     assert field_errors(refused) == {"damaged_card_returned": "required"}
+    with pytest.raises(InvalidFormData) as refused:
+        member.opens("party_card", unit=CELL, data={**START, "request_type": "exchange", "damaged_card_returned": False})
+    assert field_errors(refused) == {"damaged_card_returned": "const"}
+
+
+def test_a_lost_card_is_requested_without_claiming_a_damaged_card_was_returned(member):
+    # the web form sends an unticked box as false: a member who lost the card leaves it unticked
+    case = member.opens("party_card", unit=CELL, data={**START, "damaged_card_returned": False})
+    assert member.sees(case).data["damaged_card_returned"] is False
 
 
 # --- As-is ---------------------------------------------------------------------------------------------------
