@@ -10,13 +10,31 @@ import copy
 import json
 from dataclasses import dataclass
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 from engine.errors import FieldError, InvalidFormData, InvalidInput
 
 _FORMATS = FormatChecker()
 _MAX_DATA_BYTES = 256 * 1024
 
+
+def _not_more_than(validator, bounds: dict, instance, schema):
+    """``"x-not-more-than": {"cell_in_favour": "cell_present", ...}`` on a form: a count may not exceed
+    another field's (those in favour, those present, the members), which JSON Schema cannot say."""
+    if not validator.is_type(instance, "object") or not isinstance(bounds, dict):
+        return
+    for field, bound in bounds.items():
+        value, limit = instance.get(field), instance.get(bound)
+        if _number(value) and _number(limit) and value > limit:
+            yield ValidationError(f"{field} > {bound}", path=[field])
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+#: JSON Schema 2020-12 with quytrinh's cross-field keyword (docs/designer.md, "Form keywords").
+FormValidator = validators.extend(Draft202012Validator, {"x-not-more-than": _not_more_than})
 
 _VALIDATORS: dict[object, Draft202012Validator] = {}
 
@@ -26,7 +44,7 @@ def _validator(schema: dict, cache_key: object | None) -> Draft202012Validator:
         return _VALIDATORS[cache_key]
     schema = dict(schema)
     schema.setdefault("additionalProperties", False)
-    validator = Draft202012Validator(schema, format_checker=_FORMATS)
+    validator = FormValidator(schema, format_checker=_FORMATS)
     if cache_key is not None and len(_VALIDATORS) < 4096:
         _VALIDATORS[cache_key] = validator
     return validator
@@ -136,6 +154,8 @@ def _field_error(schema: dict, error) -> FieldError:
         params["limit"] = error.validator_value
     elif error.validator == "enum":
         params["allowed"] = list(error.validator_value)
+    elif error.validator == "x-not-more-than":
+        params["other"] = _title(schema, [error.validator_value[path[-1]]])
     return FieldError(field=".".join(path), code=error.validator, title=_title(schema, path), params=params)
 
 

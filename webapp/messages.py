@@ -246,6 +246,7 @@ FIELD_VI: dict[str, str] = {
     "type": "«{title}» không đúng kiểu dữ liệu.",
     "minimum": "«{title}» phải lớn hơn hoặc bằng {limit}.",
     "maximum": "«{title}» phải nhỏ hơn hoặc bằng {limit}.",
+    "x-not-more-than": "«{title}» không được lớn hơn «{other}».",
     "exclusiveMinimum": "«{title}» phải lớn hơn {limit}.",
     "exclusiveMaximum": "«{title}» phải nhỏ hơn {limit}.",
     "minLength": "«{title}» phải có ít nhất {limit} ký tự.",

@@ -59,6 +59,23 @@ def test_wrong_form_data_names_every_wrong_field_and_changes_nothing(people, cas
     assert people.cell_secretary.task("cell_vote", case)
 
 
+def test_a_vote_cannot_count_more_in_favour_than_present_nor_more_present_than_members(people, case, uow):
+    from webapp import messages
+    run_p1(people, case, until="cell_vote")
+    before = _journal(uow, case)
+    with pytest.raises(InvalidFormData) as refused:
+        people.cell_secretary.completes("cell_vote", case, {**step_data("cell_vote"), "cell_full_members": 3,
+                                                            "cell_present": 14, "cell_in_favour": 20})
+    assert {e.field: e.code for e in refused.value.errors} == {"cell_present": "x-not-more-than",
+                                                               "cell_in_favour": "x-not-more-than"}
+    assert [messages.field_message(e) for e in refused.value.errors] == [
+        "«Số đảng viên chính thức tán thành» không được lớn hơn «Số đảng viên chính thức có mặt».",
+        "«Số đảng viên chính thức có mặt» không được lớn hơn «Tổng số đảng viên chính thức của chi bộ»."]
+    assert _journal(uow, case) == before
+    people.cell_secretary.completes("cell_vote", case, {**step_data("cell_vote"), "cell_full_members": 14,
+                                                        "cell_present": 14, "cell_in_favour": 14})
+
+
 def test_a_clerk_cannot_complete_a_task_of_another_role(people, case):
     task = people.applicant.task("submit_application", case)
     with pytest.raises(NotAllowed):
