@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import math
 import operator as op
 import re
@@ -31,6 +32,7 @@ MAX_ALLOCATION = 2_000_000     # characters / items produced per run (a rough me
 MAX_COLLECTION = 100_000       # length of one string, list or dict
 MAX_INT_BITS = 4_096
 MAX_RANGE = 10_000
+MAX_DATA_GROWTH = 20_000_000   # characters, as text, that a script may add to the data it writes back
 
 # Methods that read; expressions (conditions, timers, assignments) may use only these.
 _READ_METHODS: dict[type, set[str]] = {
@@ -56,6 +58,117 @@ ISO_LITERAL = re.compile(
     r"(/P.*)?$")
 
 
+def _check_planned(size: int) -> None:
+    """Refuse an operation before it runs if its result would be longer than one string or list may
+    be: the limits on results are otherwise checked only once the result exists, and
+    ``x.replace("", x)`` would first build ten billion characters."""
+    if size > MAX_COLLECTION:
+        raise ScriptLimitExceeded("script.limit", limit="length")
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_CONTAINERS = (list, tuple, dict, set, frozenset, type({}.keys()), type({}.values()), type({}.items()))
+
+
+def _text_size(value: Any) -> int:
+    """An upper bound on ``len(str(value))``. A list holding one long string 100,000 times is small
+    in memory but not as text; each container is measured once, however often it is referred to,
+    so this costs no more than the objects that really exist."""
+    if isinstance(value, str):
+        return len(value)
+    measured: dict[int, tuple[Any, int]] = {}    # keeps what it measured alive, so no id is reused
+
+    def size(item: Any) -> int:
+        if isinstance(item, int) and item.bit_length() > MAX_INT_BITS:
+            return item.bit_length() // 3 + 2      # repr refuses past 4,300 digits
+        if not isinstance(item, _CONTAINERS):
+            return len(repr(item))
+        if id(item) not in measured:
+            measured[id(item)] = (item, 5)         # a container inside itself shows as [...]
+            total = sum(map(size, item))
+            if isinstance(item, dict):             # {k: v, ...}
+                total += sum(map(size, item.values())) + 2 * len(item)
+            # [a, b] and (a,); set() and dict_keys([]) are longer when empty
+            measured[id(item)] = (item, total + 2 * len(item) + (2 if isinstance(item, (list, tuple, dict)) else 13))
+        return measured[id(item)][1]
+
+    return size(value)
+
+
+_PERCENT = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?[hlL]?(.?)", re.S)
+
+
+def _percent_size(template: str, args: Any) -> int:
+    """An upper bound on ``len(template % args)``: each directive is at most its width, its precision
+    and its value's text together (a float in ``%f`` has up to 309 digits)."""
+    positional = iter(args if isinstance(args, tuple) else (args,))
+    size = len(template)
+    for key, width, precision, kind in _PERCENT.findall(template):
+        if size > MAX_COLLECTION:
+            break
+        for number in (width, precision):
+            number = next(positional, 0) if number == "*" else int(number.lstrip("0")[:7] or 0)
+            size += abs(number) if isinstance(number, int) else 0
+        if kind != "%":
+            value = args.get(key) if key and isinstance(args, dict) else next(positional, None)
+            size += 330 if isinstance(value, float) else _text_size([value])
+    return size
+
+
+def _safe_mod(a, b):
+    if isinstance(a, str):
+        _check_planned(_percent_size(a, b))
+    return op.mod(a, b)
+
+
+def _sized_str(*args, **kwargs) -> str:
+    if args:
+        _check_planned(_text_size(args[0]))
+    return str(*args, **kwargs)
+
+
+def _sized_sum(iterable, /, start=0):
+    """``sum``, except that lists and tuples are concatenated once, not copied at every addition
+    (``sum(rows, [])`` is quadratic), and refused up front if the result would be too long."""
+    items = list(iterable)
+    if not isinstance(start, (list, tuple)):
+        return sum(items, start)
+    _check_planned(len(start) + sum(len(item) for item in items if isinstance(item, (list, tuple))))
+    result = list(start)
+    for item in items:
+        if type(item) is not type(start):
+            raise TypeError(f'can only concatenate {type(start).__name__} (not "{type(item).__name__}") '
+                            f'to {type(start).__name__}')
+        result.extend(item)
+    return type(start)(result)
+
+
+def _str_replace(text: str, old, new, count=-1) -> str:
+    if isinstance(old, str) and isinstance(new, str) and isinstance(count, int):
+        found = len(text) + 1 if old == "" else text.count(old)
+        _check_planned(len(text) + (found if count < 0 else min(found, count)) * (len(new) - len(old)))
+    return text.replace(old, new, count)
+
+
+def _str_join(separator: str, iterable) -> str:
+    items = list(iterable)
+    if all(isinstance(item, str) for item in items):
+        _check_planned(sum(map(len, items)) + len(separator) * max(len(items) - 1, 0))
+    return separator.join(items)
+
+
+def _list_index(items: list, value, *bounds) -> int:
+    _check_planned(_text_size(value))                # a missing value's repr is the error message, in full
+    return items.index(value, *bounds)
+
+
+# Methods whose result (or error message) can be far longer than their arguments: called through
+# these, which know the size before they run.
+_SIZED_METHODS: dict[tuple[type, str], Callable] = {
+    (str, "replace"): _str_replace, (str, "join"): _str_join, (list, "index"): _list_index,
+}
+
+
 def _limited_range(*args: int) -> range:
     result = range(*args)
     if len(result) > MAX_RANGE:
@@ -76,8 +189,7 @@ def _safe_mult(a, b):
             raise ScriptLimitExceeded("script.limit", limit="integer")
     for seq, times in ((a, b), (b, a)):
         if isinstance(seq, (str, list, tuple)) and isinstance(times, int):
-            if len(seq) * times > MAX_COLLECTION:
-                raise ScriptLimitExceeded("script.limit", limit="length")
+            _check_planned(len(seq) * times)
     return op.mul(a, b)
 
 
@@ -106,15 +218,15 @@ def _as_date(value: str) -> date:
 
 
 BUILTIN_FUNCTIONS: dict[str, Callable] = {
-    "len": len, "min": min, "max": max, "sum": sum, "abs": abs, "round": round,
-    "int": int, "float": float, "str": str, "bool": bool, "sorted": sorted, "any": any, "all": all,
+    "len": len, "min": min, "max": max, "sum": _sized_sum, "abs": abs, "round": round,
+    "int": int, "float": float, "str": _sized_str, "bool": bool, "sorted": sorted, "any": any, "all": all,
     "list": list, "dict": dict, "set": set, "tuple": tuple, "range": _limited_range,
     "enumerate": enumerate, "zip": zip, "ceil": math.ceil, "floor": math.floor,
     "days_between": _days_between, "age_in_years": _age_in_years,
 }
 
 _OPERATORS = dict(simpleeval.DEFAULT_OPERATORS)
-_OPERATORS.update({ast.Pow: _safe_pow, ast.Mult: _safe_mult, ast.LShift: _safe_lshift})
+_OPERATORS.update({ast.Pow: _safe_pow, ast.Mult: _safe_mult, ast.LShift: _safe_lshift, ast.Mod: _safe_mod})
 
 
 class _Budget:
@@ -161,11 +273,39 @@ class _Evaluator(EvalWithCompoundTypes):
         return value
 
     def _eval_formattedvalue(self, node):
-        if node.format_spec is not None:
-            spec = self._eval(node.format_spec)
-            if not _FORMAT_SPEC.match(str(spec)):
-                raise ScriptNotAllowed("script.not_allowed", construct="format", detail=str(spec)[:40])
-        return super()._eval_formattedvalue(node)
+        spec = "" if node.format_spec is None else str(self._eval(node.format_spec))
+        if not _FORMAT_SPEC.match(spec):
+            raise ScriptNotAllowed("script.not_allowed", construct="format", detail=spec[:40])
+        value = self._eval(node.value)
+        _check_planned(_text_size(value))    # _FORMAT_SPEC keeps widths under 1,000
+        return format(value, spec)
+
+    def _eval_joinedstr(self, node):
+        parts, size = [], 0
+        for part in node.values:
+            parts.append(str(self._eval(part)))
+            size += len(parts[-1])
+            _check_planned(size)
+        return "".join(parts)
+
+    def _eval_attribute(self, node):
+        method = super()._eval_attribute(node)
+        owner = getattr(method, "__self__", None)
+        sized = _SIZED_METHODS.get((type(owner), node.attr))
+        return functools.partial(sized, owner) if sized else method
+
+    def _check_disallowed_items(self, item, seen: set[int] | None = None) -> None:
+        # simpleeval walks a container again for every reference to it: `[row] * 100000` would take
+        # hours inside one node, out of reach of the time limit. Each container is looked at once
+        # (still recursively, so a list nested a thousand deep stops at the nesting limit).
+        if not isinstance(item, (list, tuple, set, frozenset, dict)):
+            return super()._check_disallowed_items(item)
+        seen = set() if seen is None else seen
+        if id(item) not in seen:
+            seen.add(id(item))
+            for element in item.values() if isinstance(item, dict) else item:
+                if type(element) not in _SCALARS:
+                    self._check_disallowed_items(element, seen)
 
     def _eval_name(self, node):
         if node.id.startswith("_"):
@@ -262,7 +402,14 @@ def execute(script: str, data: dict, *, functions: dict[str, Callable] | None = 
     for key in list(env):
         if key.startswith("_"):
             del env[key]
+    _guarded(lambda: _check_growth(data, env))
     return env
+
+
+def _check_growth(before: dict, after: dict) -> None:
+    # References cost nothing to copy ([form_field] * 100000), but the data is stored as text.
+    if _text_size(after) > _text_size(before) + MAX_DATA_GROWTH:
+        raise ScriptLimitExceeded("script.limit", limit="memory")
 
 
 def _guarded(run: Callable[[], Any]) -> Any:
@@ -285,7 +432,9 @@ def _guarded(run: Callable[[], Any]) -> Any:
     except (_Break, _Continue):
         raise ScriptNotAllowed("script.not_allowed", construct="break", detail="") from None
     except Exception as exc:  # an ordinary runtime error of the designer's script: report it, plainly
-        raise ScriptError("script.failed", error=type(exc).__name__, detail=str(exc)[:200]) from None
+        # a KeyError's text is the repr of its key, however long
+        detail = str(exc)[:200] if _text_size(exc.args) <= MAX_COLLECTION else ""
+        raise ScriptError("script.failed", error=type(exc).__name__, detail=detail) from None
 
 
 class _Interpreter:
