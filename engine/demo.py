@@ -65,7 +65,10 @@ USERS = [
     DemoUser("maithithu", "Mai Thị Thu", (("party_member", "HY-TANTIEN-DONG", "Đảng viên dự bị"),)),
     DemoUser("vuongvanlong", "Vương Văn Long", (("party_member", "HY-TANTIEN-DONG", "Đảng viên"),)),
     DemoUser("tongvanxuan", "Tống Văn Xuân", (("standing_board", "HY-HONGCHAU", "Bí thư Đảng ủy phường"),), clearance=2),
-    DemoUser("lamthiyen", "Lâm Thị Yến", (("committee_office", "HY-HONGCHAU", "Chánh Văn phòng Đảng ủy"),), clearance=1),
+    # A ward office with one clerk holding its posts, so a document can be registered and handled there too.
+    DemoUser("lamthiyen", "Lâm Thị Yến", (("committee_office", "HY-HONGCHAU", "Chánh Văn phòng Đảng ủy"),
+                                          ("office_chief", "HY-HONGCHAU", "Chánh Văn phòng Đảng ủy"),
+                                          ("records_clerk", "HY-HONGCHAU", "Văn thư Văn phòng Đảng ủy")), clearance=1),
     DemoUser("caovanhung", "Cao Văn Hùng", (("organisation_board", "HY", "Trưởng Ban Tổ chức Tỉnh ủy"),), clearance=2),
     DemoUser("dinhthilien", "Đinh Thị Liên", (("provincial_standing_board", "HY", "Phó Bí thư Thường trực Tỉnh ủy"),),
              clearance=2),

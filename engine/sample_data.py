@@ -53,6 +53,11 @@ def _repair(schema: dict, value: dict, errors, rng, today, people, units) -> boo
         elif error.code == "enum" and error.params.get("allowed") and name in value:
             value[name] = rng.choice(error.params["allowed"])
             changed = True
+        elif error.code == "x-not-more-than" and name in value:    # a count above its bound: take the bound
+            bound = (schema.get("x-not-more-than") or {}).get(name)
+            if bound in value:
+                value[name] = value[bound]
+                changed = True
         elif error.code in ("additionalProperties", "not", "const") and name in value and name not in \
                 (schema.get("required") or ()):
             del value[name]

@@ -67,6 +67,41 @@ def resolve(uow: UnitOfWork, assignment: Assignment | None, *, case: Case, task_
     return Resolved(role=assignment.role, unit_id=unit_id, candidate_user_id=None)
 
 
+def roles_missing_in(uow: UnitOfWork, meta: dict, unit_id: int) -> list[str]:
+    """The roles a process gives steps to in the case's own unit that nobody holds there now: a case
+    opened in that unit would wait for nobody (an admission opened at the central committee)."""
+    roles = _case_roles(meta)
+    return sorted(roles - {role for _, role in _holdings(uow, roles, unit_id)})
+
+
+def units_able_to_open(uow: UnitOfWork, meta: dict) -> set[int] | None:
+    """The units in which someone holds every case-unit role of a process (None: it names none, any unit)."""
+    roles = _case_roles(meta)
+    if not roles:
+        return None
+    held: dict[int, set[str]] = {}
+    for unit_id, role in _holdings(uow, roles):
+        held.setdefault(unit_id, set()).add(role)
+    return {unit_id for unit_id, present in held.items() if present == roles}
+
+
+def _case_roles(meta: dict) -> set[str]:
+    return {a["role"] for m in meta["elements"].values()
+            if (a := m.get("assignment")) and a.get("role") and a.get("scope") == "case"}
+
+
+def _holdings(uow: UnitOfWork, roles: set[str], unit_id: int | None = None) -> set[tuple[int, str]]:
+    """(unit, role) of the active people holding one of ``roles`` now."""
+    if not roles:
+        return set()
+    query = (select(RoleAssignment.unit_id, RoleAssignment.role).join(User, User.id == RoleAssignment.user_id)
+             .where(RoleAssignment.role.in_(sorted(roles)), RoleAssignment.valid_from <= uow.now,
+                    or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to > uow.now), User.active.is_(True)))
+    if unit_id is not None:
+        query = query.where(RoleAssignment.unit_id == unit_id)
+    return {(row.unit_id, row.role) for row in uow.session.execute(query)}
+
+
 def _anyone_cleared(uow: UnitOfWork, role: str, unit_id: int, classification: int) -> bool:
     """Someone holds ``role`` in the unit now and may open a case of this classification."""
     return uow.session.scalar(

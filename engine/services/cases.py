@@ -42,6 +42,10 @@ def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data:
             raise InvalidInput("case.invalid_classification", classification=level)
         if level > actor.clearance:
             raise NotAllowed("case.classified")
+        missing = assignments.roles_missing_in(uow, meta, unit.id)
+        if missing:
+            raise InvalidInput("case.unit_cannot_process", process=definition.name, unit=unit.name,
+                               role=organisation.role_names(uow).get(missing[0], missing[0]))
         user_data = {k: v for k, v in data.items() if k not in SYSTEM_FIELDS}
         start_schema = parser.form_schema(definition.files, meta.get("start_form"))
         clean = registers.fill(uow, schema=start_schema, data=user_data, unit_id=unit.id,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from engine.errors import NotFound
-from engine.services import definitions, organisation
+from engine.services import assignments, definitions, organisation
 from engine.spiff import parser
 from engine.uow import UnitOfWork
 from engine.views import UnitView
@@ -66,6 +66,14 @@ def list_units(uow: UnitOfWork) -> list[UnitView]:
 
     walk(None)
     return ordered
+
+
+def start_units(uow: UnitOfWork, key: str) -> list[UnitView]:
+    """The units where a case of the process can be opened — someone there holds every role its steps in
+    the case's own unit need (``assignments.units_able_to_open``) — in the order of the tree."""
+    with uow.reader() as reader:
+        able = assignments.units_able_to_open(reader, definitions.latest_definition(reader, key).meta)
+    return [unit for unit in list_units(uow) if able is None or unit.id in able]
 
 
 def ensure_unit(uow: UnitOfWork, code: str) -> None:

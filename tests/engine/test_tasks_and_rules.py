@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from engine.errors import InvalidFormData, NotAllowed, NotFound, TaskAlreadyCompleted, TaskClaimedByOther
 from engine.models import Case, CaseEvent
-from engine.services import cases, tasks
+from engine.services import cases, catalogue, tasks
 from tests.people import CELL, OTHER_CELL
 from tests.procedures import P1_START, run_p1, step_data
 
@@ -155,6 +155,19 @@ def test_classified_cases_are_hidden_from_users_without_clearance(people, uow):
     assert [c.number for c in cases.list_cases(uow, actor=people.cell_secretary.actor)] == [case]
     with pytest.raises(NotAllowed):
         people.cell_secretary.opens("admission", unit=CELL, data=P1_START, classification=3)
+
+
+def test_an_admission_cannot_be_opened_where_no_cell_secretary_would_review_it(people, uow):
+    from engine.errors import InvalidInput
+    from webapp import messages
+    for unit in ("TW", "HY-TANTIEN"):          # the central committee, the commune: no cell secretary there
+        with pytest.raises(InvalidInput) as refused:
+            people.applicant.opens("admission", unit=unit, data=P1_START)
+        assert refused.value.code == "case.unit_cannot_process"
+        assert "không có ai giữ vai trò «Bí thư chi bộ»" in messages.message(refused.value)
+    assert cases.list_cases(uow, actor=people.admin.actor) == []
+    units = [u.code for u in catalogue.start_units(uow, "admission")]
+    assert CELL in units and OTHER_CELL in units and "TW" not in units and "HY-TANTIEN" not in units
 
 
 def test_opening_a_case_in_an_unknown_unit_is_refused(people):

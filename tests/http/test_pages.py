@@ -98,3 +98,15 @@ def test_lists_longer_than_a_page_are_paged_for_the_applicant_the_clerk_and_the_
                                  "/designer/procedures/admission/versions/99999999999999999999/diagram.bpmn"])
 def test_a_number_larger_than_any_key_is_not_a_server_error(login, url):
     assert login("admin").get(url).status_code in (200, 403, 404), url
+
+
+def test_the_applicant_chooses_among_the_cells_that_can_take_an_admission(login):
+    applicant = login("applicant")
+    page = applicant.get("/procedures/admission/start").get_data(as_text=True)
+    assert f'<option value="{CELL}"' in page and '<option value="TW"' not in page
+    assert '<option value="HY-TANTIEN"' not in page                     # the commune has no cell secretary
+    form = {"unit_code": "TW", **{k: v for k, v in P1_START.items() if k != "introducers"},
+            "introducers": P1_START["introducers"]}
+    refused = applicant.post("/procedures/admission/start", data=form)     # a crafted request: refused
+    assert refused.status_code == 422
+    assert "không có ai giữ vai trò «Bí thư chi bộ»" in refused.get_data(as_text=True)

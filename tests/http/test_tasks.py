@@ -101,9 +101,10 @@ def test_wrong_fields_are_shown_next_to_each_field_and_typed_values_are_kept(log
         "cell_in_favour": "12", "cell_vote_method": "bỏ phiếu kín"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "Biểu mẫu có 2 trường chưa đúng." in page
+    assert "Biểu mẫu có 3 trường chưa đúng." in page
     assert "«Tổng số đảng viên chính thức của chi bộ» không đúng kiểu dữ liệu." in page
     assert "«Số đảng viên chính thức có mặt» phải lớn hơn hoặc bằng 1." in page
+    assert "«Số đảng viên chính thức tán thành» không được lớn hơn «Số đảng viên chính thức có mặt»." in page
     assert 'value="mười lăm"' in page and 'value="12"' in page
     assert completions(people, case, "cell_vote") == 0
 

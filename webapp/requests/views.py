@@ -31,7 +31,7 @@ def _start_page(key: str, *, typed=None, errors=None, error=None, status=200):
     form = schemaforms.build(procedure.start_form, typed=typed, errors=errors,
                              choices=schemaforms.Choices(*catalogue.form_choices(uow(), units=units)))
     return render_template("requests/start.html", procedure=procedure, form=form, error=error,
-                           units=units,
+                           units=catalogue.start_units(uow(), key),
                            unit=(typed or {}).get("unit_code", ""), unit_error=(errors or {}).get("unit_code")), status
 
 
@@ -53,7 +53,7 @@ def start(key: str):
         number = cases.start_case(uow(), key=key, unit_code=unit_code, actor=current_actor(), data=data)
     except QuytrinhError as exc:
         errors = field_errors(exc)
-        if exc.code in ("case.unit_required", "unit.not_found"):
+        if exc.code in ("case.unit_required", "unit.not_found", "case.unit_cannot_process"):
             errors = {"unit_code": [messages.message(exc)]}
         elif isinstance(exc, NotFound) and exc.code != "unit.not_found":
             raise
