@@ -18,14 +18,14 @@ import inspect
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from lxml import etree
 
-from engine import expressions
+from engine import deadlines, expressions, scripting
 from engine.conventions import BPMN, NS, lane_of_nodes, local, properties
 from engine.dialect_forms import form_key_files, form_schema, names_read, names_written
-from engine.errors import Problem
+from engine.errors import Problem, ScriptError
 
 GENERATED = "_generated/"
 SPIFF = "{%s}" % NS["spiffworkflow"]
@@ -49,6 +49,10 @@ class Normalised:
     #: the rewritten trees of the BPMN files; their original elements keep the line of the uploaded file
     #: (lxml writes a multi-line start tag on one line, so the rewritten *text* may not)
     documents: dict[str, etree._Element] = field(default_factory=dict)
+    #: elements whose text is in another tool's language and was refused here (an untranslatable
+    #: expression, the script of a Groovy/JavaScript script task): the linter does not read them again
+    #: as quytrinh's own language, which would only add "invalid syntax" to the refusal
+    refused: set[etree._Element] = field(default_factory=set)
 
     @property
     def generated(self) -> dict[str, str]:
@@ -57,7 +61,7 @@ class Normalised:
 
 def normalise(files: Mapping[str, str], *, assignments: Mapping[str, str] | None = None,
               services: Mapping[str, str] | None = None,
-              functions: Mapping[str, Callable] | None = None) -> Normalised:
+              functions: Mapping[str, Callable] | None = None, limit: int | None = None) -> Normalised:
     """Rewrite every BPMN file of a bundle into quytrinh's conventions.
 
     :param assignments: foreign group, user and lane names -> ``role@scope`` or ``data:FIELD``
@@ -66,6 +70,7 @@ def normalise(files: Mapping[str, str], *, assignments: Mapping[str, str] | None
         (default: ``workflows.interop.SERVICES``).
     :param functions: the registered functions, to name a bound function's parameters
         (default: ``workflows.functions.FUNCTIONS``).
+    :param limit: stop rewriting a file once this many problems are found: it is refused anyway.
     """
     if assignments is None or services is None or functions is None:
         from workflows import functions as registered, interop
@@ -83,7 +88,7 @@ def normalise(files: Mapping[str, str], *, assignments: Mapping[str, str] | None
             continue  # reported by the parser with its line
         if local(root.tag) != "definitions" or root.tag != f"{BPMN}definitions":
             continue
-        rewriter = _Rewriter(name, root, result, assignments, services, functions)
+        rewriter = _Rewriter(name, root, result, assignments, services, functions, limit)
         if rewriter.run():
             result.files[name] = _serialise(root, text)
         result.documents[name] = root
@@ -106,8 +111,9 @@ class _Rewriter:
     """One BPMN file; ``changed`` tells whether it must be written again."""
 
     def __init__(self, file: str, root: etree._Element, out: Normalised, assignments: Mapping[str, str],
-                 services: Mapping[str, str], functions: Mapping[str, Callable]) -> None:
+                 services: Mapping[str, str], functions: Mapping[str, Callable], limit: int | None = None) -> None:
         self.file = file
+        self.limit = limit or float("inf")
         self.root = root
         self.out = out
         self.assignments = assignments
@@ -119,6 +125,9 @@ class _Rewriter:
             "juel" if any(expressions.dialect_of(c.text) == "juel" for c in root.iter(f"{BPMN}conditionExpression"))
             else None)
         self.lanes: dict[str, etree._Element] = {}
+        self.outgoing: dict[str | None, list[etree._Element]] = {}
+        self.listed: set[str] | None = None                 # the ids the lanes list (inherit_lane)
+        self.containers: dict[str | None, etree._Element] = {}
         # A file drawn for quytrinh carries its properties; any other file follows its own tool's meaning
         # for what it leaves out (an undefined task passes through; a user task without a form is confirmed).
         self.foreign = not _uses(root, NS["spiffworkflow"])
@@ -159,9 +168,12 @@ class _Rewriter:
             for lane in process.iter(f"{BPMN}lane"):
                 self.lane(lane)
             self.lanes = lane_of_nodes(process)
+            self.outgoing = _by_source(process.iter(f"{BPMN}sequenceFlow"))
             for node in list(process.iter()):
+                if len(self.out.problems) >= self.limit:
+                    return self.changed
                 if isinstance(node.tag, str):
-                    self.element(node, process)
+                    self.element(node)
             if self.engine is not None and process in executable:
                 self.start_inputs(process)
         return self.changed
@@ -180,7 +192,7 @@ class _Rewriter:
                 _remove(node)
                 self.changed = True
 
-    def element(self, node: etree._Element, process: etree._Element) -> None:
+    def element(self, node: etree._Element) -> None:
         tag = local(node.tag)
         if node.tag == f"{BPMN}conditionExpression":
             self.condition(node)
@@ -190,7 +202,7 @@ class _Rewriter:
                 and node.tag.startswith(BPMN):
             self.expression(node)
         elif tag == "exclusiveGateway" and node.tag.startswith(BPMN):
-            self.first_unconditioned_is_default(node, process)
+            self.first_unconditioned_is_default(node)
         elif tag == "multiInstanceLoopCharacteristics":
             self.collection(node)
         if tag in ("script", "taskListener", "executionListener") and "Listener" not in local(node.getparent().tag) \
@@ -198,10 +210,15 @@ class _Rewriter:
                 node.tag.startswith("{%s}" % NS[p]) for p in ENGINES):
             # Groovy/JavaScript or Java listeners of the other engine: quytrinh runs neither, and dropping
             # them would change what the process does.
-            self.problem(node, "script.foreign", construct=tag, language=node.get("scriptFormat") or
-                         node.get("class") or node.get("expression") or node.get("delegateExpression") or "")
+            self.problem(node, "script.foreign", construct=tag, language=_foreign_code(node))
             return
         if not node.tag.startswith(BPMN):
+            return
+        if tag == "scriptTask" and "python" not in (node.get("scriptFormat") or "python").lower():
+            # a script task of another engine (Groovy, JavaScript, JUEL...): reading its script as quytrinh's
+            # would only say "invalid syntax"
+            self.problem(node, "script.foreign", construct=tag, language=node.get("scriptFormat").strip())
+            self.out.refused.update(node.findall(f"{BPMN}script"))
             return
         if tag == "task" and self.foreign:
             self.pass_through(node)
@@ -221,12 +238,16 @@ class _Rewriter:
 
     # expressions ----------------------------------------------------------------------------
 
-    def translated(self, node: etree._Element, text: str, kind: str) -> str | None:
+    def translated(self, node: etree._Element, text: str, kind: str, dialect: str | None = None) -> str | None:
         try:
-            return expressions.translate(text)
+            return expressions.translate(text, dialect)
         except expressions.Untranslatable as exc:
-            self.problem(node, "expression.untranslatable", expression=exc.expression.strip()[:200], kind=kind)
+            self.untranslatable(node, exc.expression, kind)
             return None
+
+    def untranslatable(self, node: etree._Element, text: str, kind: str) -> None:
+        self.problem(node, "expression.untranslatable", expression=text.strip()[:200], kind=kind)
+        self.out.refused.add(node)
 
     def condition(self, node: etree._Element) -> None:
         text = (node.text or "").strip()
@@ -238,16 +259,26 @@ class _Rewriter:
 
     def expression(self, node: etree._Element) -> None:
         text = (node.text or "").strip()
-        if expressions.dialect_of(text) is None:
-            return
-        value = self.translated(node, text, local(node.tag))
+        dialect = expressions.dialect_of(text)
+        if dialect is None:
+            if not text or not self.foreign or _is_quytrinh_syntax(text):
+                return
+            # Another language without JUEL's ${...} or FEEL's leading "=" (XPath's bpmn:getDataObject('x'),
+            # a FEEL name with spaces): read as FEEL when the file declares FEEL, else refused, quoted.
+            declared = node.get("language") or self.root.get("expressionLanguage") or ""
+            if "feel" not in declared.lower():
+                self.untranslatable(node, text, local(node.tag))
+                return
+            dialect = "feel"
+        value = self.translated(node, text, local(node.tag), dialect)
         if value is not None:
             node.text = value
             self.changed = True
 
     def timer(self, node: etree._Element) -> None:
         text = (node.text or "").strip()
-        if expressions.dialect_of(text):
+        if expressions.dialect_of(text) or (self.foreign and not _is_time_literal(text)
+                                            and not expressions.looks_like_cron(text)):
             self.expression(node)
         elif local(node.tag) == "timeCycle" and expressions.looks_like_cron(text):
             period = expressions.cron_period(text)
@@ -258,13 +289,13 @@ class _Rewriter:
                 self.changed = True
                 self.note(node, "timer.cron_translated", expression=text, value=f"R/{period}")
 
-    def first_unconditioned_is_default(self, gateway: etree._Element, process: etree._Element) -> None:
+    def first_unconditioned_is_default(self, gateway: etree._Element) -> None:
         """Camunda 7, Flowable and Activiti take an exclusive gateway's first flow whose condition holds, an
         unconditioned flow counting as true. When the only unconditioned flow is also the last one, that is
         exactly a default flow; any other arrangement is left for the linter to refuse."""
         if self.engine is None or gateway.get("default"):
             return
-        outgoing = _outgoing(process, gateway.get("id"))
+        outgoing = self.outgoing.get(gateway.get("id"), [])
         bare = [f for f in outgoing if not _has_condition(f)]
         if len(outgoing) >= 2 and len(bare) == 1 and bare[0] is outgoing[-1] and bare[0].get("id"):
             gateway.set("default", bare[0].get("id"))
@@ -325,10 +356,7 @@ class _Rewriter:
         """A node that is not a gateway with several outgoing flows splits the token (BPMN 2.0 §13.2.1):
         unconditioned flows are a parallel split, conditioned ones an inclusive split. SpiffWorkflow wants a
         gateway, so one is inserted after the node."""
-        flows = container.findall(f"{BPMN}sequenceFlow")
-        by_source: dict[str, list[etree._Element]] = {}
-        for flow in flows:
-            by_source.setdefault(flow.get("sourceRef"), []).append(flow)
+        by_source = _by_source(container.findall(f"{BPMN}sequenceFlow"))
         for node in list(container):
             if not isinstance(node.tag, str) or local(node.tag) not in _ACTIVITIES + _EVENTS:
                 continue
@@ -419,10 +447,13 @@ class _Rewriter:
     def inherit_lane(self, lane: etree._Element) -> None:
         """BPMN draws a sub-process's inner steps inside the sub-process's lane, but lanes list only the
         sub-process itself: its inner steps are added to the lane, unless another lane lists them."""
-        listed = {r.text.strip() for r in self.root.iter(f"{BPMN}flowNodeRef") if r.text}
+        if self.listed is None:     # once per file, kept up to date below: one pass, not one per lane
+            self.listed = {r.text.strip() for r in self.root.iter(f"{BPMN}flowNodeRef") if r.text}
+            for container in self.root.iter(f"{BPMN}subProcess", f"{BPMN}transaction"):
+                self.containers.setdefault(container.get("id"), container)
+        listed = self.listed
         for ref in list(lane.findall(f"{BPMN}flowNodeRef")):
-            node = next((n for n in self.root.iter(f"{BPMN}subProcess", f"{BPMN}transaction")
-                         if n.get("id") == (ref.text or "").strip()), None)
+            node = self.containers.get((ref.text or "").strip())
             if node is None:
                 continue
             for inner in node.iter():
@@ -648,6 +679,31 @@ def _remove(node: etree._Element) -> None:
     parent.remove(node)
 
 
+def _is_quytrinh_syntax(text: str) -> bool:
+    """The text parses as quytrinh's expression language (what it may call is the linter's business)."""
+    try:
+        scripting.check_source(text, mode="eval")
+    except ScriptError as exc:
+        return exc.code != "script.syntax"
+    return True
+
+
+def _is_time_literal(text: str) -> bool:
+    return bool(scripting.ISO_LITERAL.match(text) or deadlines.WORKING_DAYS.match(text))
+
+
+def _foreign_code(node: etree._Element) -> str:
+    """What a listener or ``camunda:script`` of another engine runs: the language of its script, else the
+    Java class, expression or delegate expression it calls."""
+    script = next((c for c in node if isinstance(c.tag, str) and local(c.tag) == "script"), node)
+    for holder, attribute, label in ((script, "scriptFormat", ""), (script, "resource", "resource "),
+                                     (node, "class", "class "), (node, "expression", "expression "),
+                                     (node, "delegateExpression", "delegateExpression ")):
+        if (holder.get(attribute) or "").strip():
+            return label + holder.get(attribute).strip()
+    return ""
+
+
 def _uses(root: etree._Element, namespace: str) -> bool:
     marker = "{%s}" % namespace
     for element in root.iter():
@@ -665,8 +721,12 @@ def _owner_id(node: etree._Element) -> str:
     return owner.get("id", "") if owner is not None else ""
 
 
-def _outgoing(process: etree._Element, node_id: str | None) -> list[etree._Element]:
-    return [f for f in process.iter(f"{BPMN}sequenceFlow") if f.get("sourceRef") == node_id]
+def _by_source(flows: Iterable[etree._Element]) -> dict[str | None, list[etree._Element]]:
+    """Sequence flows by the id of the node they leave, in document order (one pass, not one per node)."""
+    found: dict[str | None, list[etree._Element]] = {}
+    for flow in flows:
+        found.setdefault(flow.get("sourceRef"), []).append(flow)
+    return found
 
 
 def _has_condition(flow: etree._Element) -> bool:

@@ -49,20 +49,22 @@ def dialect_of(text: str | None) -> str | None:
     return None
 
 
-def translate(text: str) -> str:
+def translate(text: str, dialect: str | None = None) -> str:
     """Translate one foreign expression (JUEL or FEEL, see :func:`dialect_of`) into quytrinh's language.
 
+    :param dialect: ``feel`` for an expression the file declares FEEL (``language`` or the definitions'
+        ``expressionLanguage``) that is not written after ``=``; by default the text's own marker decides.
     :raises Untranslatable: the expression uses a form that is not translated.
     """
     value = text.strip()
-    dialect = dialect_of(value)
+    dialect = dialect_of(value) or dialect
     if dialect == "juel":
         body = _JUEL.match(value).group("body")
         if "${" in body or "#{" in body:
             raise Untranslatable(text, "composite")
         return _Parser(text, body, feel=False).parse()
     if dialect == "feel":
-        return _Parser(text, value[1:], feel=True).parse()
+        return _Parser(text, value[1:] if dialect_of(value) == "feel" else value, feel=True).parse()
     return value
 
 

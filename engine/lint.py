@@ -7,6 +7,7 @@ designer can fix it in the modeler. The Vietnamese text of each code is in webap
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -40,9 +41,16 @@ _SCRIPT_TAGS = {"script": "exec", "conditionExpression": "eval", "timeDuration":
 _SPIFF = "{%s}" % NS["spiffworkflow"]
 
 
-def check_bundle(bundle: "Bundle", documents: dict[str, etree._Element], *,
-                 known_roles: set[str] | None = None) -> list[Problem]:
+def check_bundle(bundle: "Bundle", documents: dict[str, etree._Element], *, known_roles: set[str] | None = None,
+                 refused: set[etree._Element] | frozenset = frozenset(), limit: int | None = None) -> list[Problem]:
+    """Every problem quytrinh's rules find in the bundle's BPMN files.
+
+    :param refused: elements the rewrite of another tool's file already refused (``Normalised.refused``):
+        their text is another language, not quytrinh's, so it is not checked as quytrinh's.
+    :param limit: stop looking once this many problems are found (a file with thousands of wrong steps).
+    """
     problems: list[Problem] = []
+    limit = limit or float("inf")
     processes = {p.get("id") for root in documents.values() for p in root.iter(f"{BPMN}process")}
     for name, root in documents.items():
         if not name.endswith(".bpmn") and local(root.tag) != "definitions":
@@ -54,12 +62,15 @@ def check_bundle(bundle: "Bundle", documents: dict[str, etree._Element], *,
             problems.append(Problem(name, store.sourceline or 0, store.get("id", ""), "datastore.no_implementation",
                                     {"name": store.get("name") or store.get("id", "")}))
         for process in root.iter(f"{BPMN}process"):
-            problems.extend(_check_process(name, process, bundle, known_roles))
-            problems.extend(_check_references(name, process, processes, defined))
+            problems.extend(_check_process(name, process, bundle, known_roles, refused, limit - len(problems)))
+            problems.extend(_check_references(name, process, processes, defined, limit - len(problems)))
+            if len(problems) >= limit:
+                return problems
     return problems
 
 
-def _check_references(file: str, process: etree._Element, processes: set, defined: set) -> list[Problem]:
+def _check_references(file: str, process: etree._Element, processes: set, defined: set,
+                      limit: float) -> list[Problem]:
     """What SpiffWorkflow would run wrongly or reject without saying where: events, loops and calls that
     name nothing (descriptive diagrams leave these empty)."""
     problems = []
@@ -69,6 +80,8 @@ def _check_references(file: str, process: etree._Element, processes: set, define
 
     is_top = lambda node: node.getparent() is process  # noqa: E731
     for node in process.iter():
+        if len(problems) >= limit:
+            break
         if not isinstance(node.tag, str) or not node.tag.startswith(BPMN):
             continue
         tag = local(node.tag)
@@ -108,8 +121,8 @@ def _id_of(node: etree._Element) -> str:
     return owner.get("id", "") if owner is not None else ""
 
 
-def _check_process(file: str, process: etree._Element, bundle: "Bundle",
-                   known_roles: set[str] | None) -> list[Problem]:
+def _check_process(file: str, process: etree._Element, bundle: "Bundle", known_roles: set[str] | None,
+                   refused: set[etree._Element] | frozenset, limit: float) -> list[Problem]:
     problems: list[Problem] = []
 
     def add(node: etree._Element, code: str, **params) -> None:
@@ -127,7 +140,12 @@ def _check_process(file: str, process: etree._Element, bundle: "Bundle",
     if data_schema:      # titles of the variables the process's scripts compute (docs/lanes.md)
         problems.extend(_check_form(file, process, data_schema, bundle))
     lanes = lane_of_nodes(process)
+    outgoing: dict[str, list[etree._Element]] = {}
+    for flow in process.iter(f"{BPMN}sequenceFlow"):
+        outgoing.setdefault(flow.get("sourceRef"), []).append(flow)
     for node in process.iter():
+        if len(problems) >= limit:
+            break
         if not isinstance(node.tag, str):
             continue
         tag = local(node.tag)
@@ -147,14 +165,14 @@ def _check_process(file: str, process: etree._Element, bundle: "Bundle",
             if form:
                 problems.extend(_check_form(file, node, form, bundle))
         if tag == "exclusiveGateway" or tag == "inclusiveGateway":
-            problems.extend(_check_gateway(file, node, process))
+            problems.extend(_check_gateway(file, node, outgoing.get(node.get("id", ""), [])))
         if tag == "timerEventDefinition":
             values = [c for c in node if local(c.tag) in ("timeDuration", "timeDate", "timeCycle")]
             if not values or not any((c.text or "").strip() for c in values):
                 add(node, "timer.missing_value")
         if tag in ("timeDuration", "timeDate", "timeCycle") and _is_time_literal(node.text):
             continue
-        if tag in _SCRIPT_TAGS and node.tag.startswith(BPMN) and (node.text or "").strip():
+        if tag in _SCRIPT_TAGS and node.tag.startswith(BPMN) and (node.text or "").strip() and node not in refused:
             problems.extend(_check_script(file, node, _SCRIPT_TAGS[tag]))
         if node.tag in (f"{_SPIFF}preScript", f"{_SPIFF}postScript") and (node.text or "").strip():
             problems.extend(_check_script(file, node, "exec"))
@@ -220,19 +238,48 @@ def _check_form(file: str, node: etree._Element, form: str, bundle: "Bundle") ->
     name = str(PurePosixPath(form))
     if name not in bundle.files:
         return [Problem(file, line, element, "form.missing_file", {"file": form})]
+    schema, findings = _read_form(bundle.files[name])
+    if schema is not None:
+        findings = _check_registers(schema)
+    return [Problem(name, at, element, code, dict(params)) for at, code, params in findings]
+
+
+@lru_cache(maxsize=64)
+def _read_form(text: str) -> tuple[dict | None, tuple[tuple[int, str, dict], ...]]:
+    """A form's JSON Schema, or (line, code, params) of why it is not one. Cached by text: a file from another
+    tool gets one identical confirmation form per step, and checking a schema is the costly part."""
+    from engine.spiff.parser import explain   # the one table of parser messages (parser imports this module)
     try:
-        schema = json.loads(bundle.files[name])
+        schema = json.loads(text)
         jsonschema.Draft202012Validator.check_schema(schema)
     except json.JSONDecodeError as exc:
-        return [Problem(name, exc.lineno, element, "form.invalid_json", {"detail": exc.msg})]
+        return None, ((exc.lineno, *explain(exc.msg, "form.invalid_json", detail=exc.msg, line=exc.lineno,
+                                            column=exc.colno)),)
     except jsonschema.SchemaError as exc:
-        return [Problem(name, 0, element, "form.invalid_schema", {"detail": exc.message[:200]})]
+        return None, ((0, *_explain_schema_error(exc)),)
     if schema.get("type") != "object":
-        return [Problem(name, 0, element, "form.not_object", {})]
-    return _check_registers(name, element, schema)
+        return None, ((0, "form.not_object", {}),)
+    return schema, ()
 
 
-def _check_registers(file: str, element: str, schema: dict) -> list[Problem]:
+def _explain_schema_error(exc: jsonschema.SchemaError) -> tuple[str, dict]:
+    """A form that is not a JSON Schema, said with the keyword, where it is (``properties/x``) and what it
+    takes, instead of jsonschema's "'nosuch' is not valid under any of the given schemas"."""
+    path = [str(p) for p in exc.path]
+    names = [i for i, p in enumerate(path) if not p.isdigit()]
+    detail = {"detail": exc.message[:200]}
+    if not names:
+        return "form.invalid_schema", detail
+    keyword = path[names[-1]]
+    rule = "type_name" if keyword == "type" else str(exc.validator)
+    expected = exc.validator_value if rule in ("type", "enum", "minimum") else ""
+    return "form.invalid_schema", {
+        **detail, "explained": "form.schema_keyword", "keyword": keyword, "schema_rule": rule,
+        "schema_path": "/".join(path[:names[-1]]) or "/", "value": json.dumps(exc.instance, ensure_ascii=False)[:80],
+        "expected": ", ".join(map(str, expected)) if isinstance(expected, list) else str(expected)}
+
+
+def _check_registers(schema: dict) -> list[tuple[int, str, dict]]:
     """``x-register`` names a register of workflows/registers.py, on a string field (docs/registers.md)."""
     problems = []
     for name, prop in (schema.get("properties") or {}).items():
@@ -244,17 +291,15 @@ def _check_registers(file: str, element: str, schema: dict) -> list[Problem]:
             isinstance(spec, str) or (set(spec) <= {"register", "format"}
                                       and spec.get("format", ORDINAL) == ORDINAL))
         if not well_formed:
-            problems.append(Problem(file, 0, element, "register.invalid", {"field": name}))
+            problems.append((0, "register.invalid", {"field": name}))
         elif code not in REGISTERS:
-            problems.append(Problem(file, 0, element, "register.unknown", {"field": name, "register": code,
-                                                                           "known": ", ".join(REGISTERS)}))
+            problems.append((0, "register.unknown", {"field": name, "register": code, "known": ", ".join(REGISTERS)}))
     return problems
 
 
-def _check_gateway(file: str, gateway: etree._Element, process: etree._Element) -> list[Problem]:
+def _check_gateway(file: str, gateway: etree._Element, outgoing: list[etree._Element]) -> list[Problem]:
     gateway_id = gateway.get("id", "")
     default = gateway.get("default")
-    outgoing = [f for f in process.iter(f"{BPMN}sequenceFlow") if f.get("sourceRef") == gateway_id]
     if len(outgoing) < 2:
         return []
     problems = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -21,6 +22,10 @@ from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 from engine import dialects, lint
 from engine.conventions import BPMN, NS, properties
 from engine.errors import DefinitionInvalid, Problem
+
+#: A file with more problems than this reports these and says there are more: a 3.5 MB file of 150,000
+#: steps without a role took a minute and a 33 MB page to list them all.
+MAX_PROBLEMS = 200
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,7 @@ def parse_bundle(bundle: Bundle, *, known_roles: set[str] | None = None,
     """
     problems: list[Problem] = []
     documents: dict[str, etree._Element] = {}
-    normalised = dialects.normalise(bundle.files, functions=functions)
+    normalised = dialects.normalise(bundle.files, functions=functions, limit=MAX_PROBLEMS + 1)
     bundle = Bundle(main=bundle.main, files=normalised.files)
     for name, text in bundle.files.items():
         if name in normalised.documents:
@@ -125,7 +130,13 @@ def parse_bundle(bundle: Bundle, *, known_roles: set[str] | None = None,
                 documents[name] = etree.fromstring(text.encode("utf-8"))
             except etree.XMLSyntaxError as exc:
                 line = exc.lineno or (exc.position[0] if exc.position else 0)
-                problems.append(Problem(name, line, "", "xml.syntax", {"detail": str(exc.msg)}))
+                detail = re.sub(r", line \d+, column \d+$", "", str(exc.msg))   # the problem has the line
+                message = detail if text.strip() else "Document is empty"
+                problems.append(Problem(name, line, "", *explain(message, "xml.syntax", detail=detail)))
+                continue
+        if name in documents and _declares_entities(documents[name]):
+            problems.append(Problem(name, 1, "", "xml.syntax", {"detail": "DOCTYPE declares entities",
+                                                                "explained": "xml.entities"}))
     if problems:
         raise DefinitionInvalid(problems)
     main = documents.get(bundle.main)
@@ -152,12 +163,14 @@ def parse_bundle(bundle: Bundle, *, known_roles: set[str] | None = None,
              for p in main_processes] or [Problem(bundle.main, 1, "", "process.not_executable", {})])
 
     # quytrinh's rules run even when SpiffWorkflow refused the file: theirs say how to fix it.
-    ours = _without_repeats(normalised.problems, lint.check_bundle(bundle, documents, known_roles=known_roles))
+    linted = lint.check_bundle(bundle, documents, known_roles=known_roles, refused=normalised.refused,
+                               limit=MAX_PROBLEMS + 1)
+    ours = _without_repeats(normalised.problems, linted)
     named = {(p.file, p.element) for p in ours if p.element}
     # SpiffWorkflow's finding on an element quytrinh already explains (or without any location) is left out.
     problems = [p for p in problems if (p.file, p.element) not in named and (p.line or not ours)] + ours
     if problems:
-        raise DefinitionInvalid(sorted(problems, key=lambda p: (p.file, p.line, p.element)))
+        raise DefinitionInvalid(_first(problems))
     parsed: list[ParsedProcess] = []
     for process in executable:
         key = process.get("id")
@@ -179,8 +192,18 @@ def parse_bundle(bundle: Bundle, *, known_roles: set[str] | None = None,
                                     subprocess_specs=subprocess_specs, meta=meta,
                                     generated_files=normalised.generated))
     if problems:
-        raise DefinitionInvalid(sorted(problems, key=lambda p: (p.file, p.line, p.element)))
+        raise DefinitionInvalid(_first(problems))
     return parsed
+
+
+def _first(problems: list[Problem]) -> list[Problem]:
+    """The problems in file and line order; past :data:`MAX_PROBLEMS`, the first ones and a last line
+    saying there are more (the rewrite and the linter stop looking there, so how many is not known)."""
+    ordered = sorted(problems, key=lambda p: (p.file, p.line, p.element))
+    if len(ordered) <= MAX_PROBLEMS:
+        return ordered
+    rest = ordered[MAX_PROBLEMS]
+    return ordered[:MAX_PROBLEMS] + [Problem(rest.file, rest.line, "", "problems.too_many", {"shown": MAX_PROBLEMS})]
 
 
 # A rewrite problem already says what is wrong with an element's form or assignment; the linter's more
@@ -228,7 +251,65 @@ def _problem_of(exc: ValidationException, default_file: str,
             owner = owner.getparent()
         element = owner.get("id", "") if owner is not None else ""
     message = str(exc.args[0]) if exc.args else str(exc)
-    return Problem(file, line, element, "bpmn.invalid", {"detail": message[:300]})
+    return Problem(file, line, element, *explain(message, "bpmn.invalid", detail=message[:300]))
+
+
+# Messages of lxml, of the BPMN 2.0 XSD and of Python's json module, in English -> the key of the
+# Vietnamese text (webapp/messages.py) that says what is wrong and how to fix it. The problem keeps its
+# code (xml.syntax, bpmn.invalid, form.invalid_json: what API clients and tests match) and the English
+# text as its ``detail``; the key goes in the parameter ``explained``, with the pattern's named groups
+# and the constants. The first pattern that matches wins; no match leaves the English detail shown.
+_ELEMENT = r"^Element '(?:\{[^}]*\})?(?P<element>[^']*)'"       # '{namespace}name': its local name
+_ATTRIBUTE = r"attribute '(?:\{[^}]*\})?(?P<attribute>[^']*)'"
+_EXPLAINED = [(re.compile(pattern), code, constants) for pattern, code, constants in [
+    (r"^Document is empty", "xml.empty", {}),
+    (r"^Start tag expected, '<' not found", "xml.not_xml", {}),
+    (r"^xmlParseEntityRef: no name|^EntityRef: expecting ';'", "xml.bare_ampersand", {}),
+    (r"^Entity '|entity reference loop|[Aa]mplification|PEReference|^EntityValue", "xml.entities", {}),
+    (r"^Opening and ending tag mismatch: (?P<open>\S+) line (?P<open_line>\d+) and (?P<close>[^\s,]+)",
+     "xml.tag_mismatch", {}),
+    (r"^Premature end of data in tag (?P<open>\S+) line (?P<open_line>\d+)", "xml.truncated", {}),
+    (r"^Namespace prefix (?P<prefix>\S+) on (?P<tag>\S+) is not defined", "xml.namespace", {}),
+    (r"^Extra content at the end of the document", "xml.extra_content", {}),
+    (_ELEMENT + ", " + _ATTRIBUTE + r": The attribute '[^']*' is not allowed", "bpmn.attribute_not_allowed", {}),
+    (_ELEMENT + r": The attribute '(?P<attribute>[^']*)' is required but missing", "bpmn.attribute_missing", {}),
+    (_ELEMENT + r": This element is not expected\. Expected is(?: one of)? \( (?P<expected>.*?) \)",
+     "bpmn.element_unexpected", {}),
+    (_ELEMENT + r": This element is not expected", "bpmn.element_misplaced", {}),
+    # an id that is a well-formed name yet refused as xs:ID is one used twice
+    (_ELEMENT + r", attribute 'id': '(?P<value>[^\W\d][\w.-]*)' is not a valid value of the atomic type 'xs:ID'",
+     "bpmn.duplicate_id", {}),
+    (_ELEMENT + ", " + _ATTRIBUTE + r": '(?P<value>[^']*)' is not a valid value of the atomic type "
+     r"'(?P<xsd_type>[^']*)'", "bpmn.invalid_value", {}),
+    (r"^Expecting property name enclosed in double quotes", "form.json_syntax", {"json_error": "property_name"}),
+    (r"^Expecting value", "form.json_syntax", {"json_error": "value"}),
+    (r"^Expecting ',' delimiter", "form.json_syntax", {"json_error": "comma"}),
+    (r"^Expecting ':' delimiter", "form.json_syntax", {"json_error": "colon"}),
+    (r"^Unterminated string", "form.json_syntax", {"json_error": "string"}),
+    (r"^Invalid control character", "form.json_syntax", {"json_error": "control"}),
+    (r"^Invalid \\(u|escape)", "form.json_syntax", {"json_error": "escape"}),
+    (r"^Extra data", "form.json_syntax", {"json_error": "extra"}),
+]]
+
+
+def explain(message: str, code: str, **params) -> tuple[str, dict]:
+    """``code`` and the parameters of a parser's English ``message`` (see :data:`_EXPLAINED`)."""
+    for pattern, explained, constants in _EXPLAINED:
+        found = pattern.search(message)
+        if found:
+            named = {k: v for k, v in found.groupdict().items() if v is not None}
+            if "expected" in named:   # "{ns}documentation, {ns}extensionElements, ..." -> the first local names
+                names = [n.rsplit("}", 1)[-1] for n in named["expected"].split(", ") if not n.startswith("##")]
+                named["expected"] = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
+            return code, {**params, **named, **constants, "explained": explained}
+    return code, params
+
+
+def _declares_entities(root: etree._Element) -> bool:
+    """A DOCTYPE declaring entities: what entity-expansion and external-entity attacks are made of; no
+    BPMN modeler writes one, so it is refused rather than expanded."""
+    dtd = root.getroottree().docinfo.internalDTD
+    return dtd is not None and any(True for _ in dtd.iterentities())
 
 
 # The cache of parsed specs -------------------------------------------------------------------

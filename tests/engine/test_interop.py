@@ -140,3 +140,47 @@ def test_an_unbound_service_is_refused_naming_its_class(bound, uow, tmp_path, mo
     [problem] = refused.value.problems
     assert (problem.element, problem.code, problem.params["binding"]) == \
         ("refund", "service.unbound", "class:org.example.RefundDelegate")
+
+
+SCRIPTED_FILE = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+                  id="defs" targetNamespace="http://bpmn.io/schema/bpmn" exporter="Camunda Modeler">
+  <bpmn:process id="loan_check" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:exclusiveGateway id="adult" default="minor" />
+    <bpmn:scriptTask id="greet" scriptFormat="groovy">
+      <bpmn:script>println "Xin chào ${customer}"</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:userTask id="approve" camunda:candidateGroups="Kế toán">
+      <bpmn:extensionElements>
+        <camunda:taskListener event="create">
+          <camunda:script scriptFormat="javascript">task.setAssignee(approver);</camunda:script>
+        </camunda:taskListener>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="adult" />
+    <bpmn:sequenceFlow id="grown_up" sourceRef="adult" targetRef="greet">
+      <bpmn:conditionExpression>${customer.prop("age").numberValue() &gt;= 21}</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="minor" sourceRef="adult" targetRef="approve" />
+    <bpmn:sequenceFlow id="f2" sourceRef="greet" targetRef="end" />
+    <bpmn:sequenceFlow id="f3" sourceRef="approve" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_another_engine_s_code_is_refused_once_each_naming_its_language_never_as_invalid_syntax(bound, uow,
+                                                                                                 tmp_path):
+    path = tmp_path / "loan_check.bpmn"
+    path.write_text(SCRIPTED_FILE, encoding="utf-8")
+    with pytest.raises(DefinitionInvalid) as refused:
+        definitions.deploy_file(uow, path)
+    found = [(p.element, p.line, p.code, p.params.get("language") or p.params.get("expression"))
+             for p in refused.value.problems]
+    assert found == [("greet", 8, "script.foreign", "groovy"),
+                     ("approve", 13, "script.foreign", "javascript"),
+                     ("grown_up", 21, "expression.untranslatable", '${customer.prop("age").numberValue() >= 21}')]
+    assert "loan_check" not in [d.key for d in definitions.list_definitions(uow)]

@@ -203,6 +203,27 @@ def test_validation_of_broken_xml_and_forms(designer, draft):
     assert body["problems"][0]["code"] == "xml.syntax" and "sai cú pháp" in body["problems"][0]["message"]
 
 
+def test_a_broken_form_is_explained_where_it_breaks(designer, draft):
+    data = bundle(designer, draft)
+    broken = {**data["files"], "forms/appraise.json": '{"type": "object", }'}
+    body = designer.post(f"/designer/drafts/{draft}/validate", json={"main": data["main"], "files": broken}).get_json()
+    [problem] = [p for p in body["problems"] if p["file"] == "forms/appraise.json"]
+    assert problem["code"] == "form.invalid_json"
+    assert problem["message"] == ("Tệp biểu mẫu không phải JSON hợp lệ ở dòng 1, cột 20: tên thuộc tính phải đặt "
+                                  "trong dấu ngoặc kép \"…\" (và không có dấu phẩy thừa trước «}»).")
+
+
+def test_checking_a_draft_whose_main_file_is_not_among_its_files_names_it(designer, draft):
+    data = bundle(designer, draft)
+    response = designer.post(f"/designer/drafts/{draft}/validate", json={"main": "khac.bpmn", "files": data["files"]})
+    assert response.status_code == 422
+    assert response.get_json()["message"].startswith("Tệp BPMN chính «khac.bpmn» không có trong các tệp gửi lên")
+    saved = designer.post(f"/designer/drafts/{draft}", json={"main": "khac.bpmn", "files": data["files"],
+                                                              "revision": 1})
+    assert saved.status_code == 422 and "«khac.bpmn»" in saved.get_json()["message"]
+    assert bundle(designer, draft)["draft"]["revision"] == 1
+
+
 def test_a_valid_draft_validates(designer, draft):
     data = bundle(designer, draft)
     response = designer.post(f"/designer/drafts/{draft}/validate", json={"main": data["main"], "files": data["files"]})
@@ -335,3 +356,40 @@ def test_an_upload_opens_as_a_draft(designer):
 def test_an_upload_without_bpmn_is_refused_in_vietnamese(designer):
     response = upload(designer, "validate", {"approve.json": APPROVE_FORM})
     assert response.status_code == 422 and "Chưa có tệp BPMN" in response.get_data(as_text=True)
+
+
+def upload_bytes(client, action, files):
+    data = {"action": action, "files": [(io.BytesIO(raw), name) for name, raw in files.items()]}
+    return client.post("/designer/upload", data=data, content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("raw", [CAMUNDA.format(group="Kế toán").encode("utf-16"),
+                                 "<bpmn:definitions name='Quy trình'/>".encode("latin-1"),
+                                 b"\x89PNG\r\n\x1a\n\x00\x00"])
+def test_an_upload_that_is_not_utf8_text_is_refused_naming_the_file(designer, raw):
+    response = upload_bytes(designer, "validate", {"a.bpmn": raw})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Tệp «a.bpmn» không phải văn bản UTF-8: hãy lưu lại tệp với mã hóa UTF-8." in page
+    assert "Tên tệp" not in page
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("", "Tệp rỗng: hãy chọn tệp BPMN đã lưu từ trình thiết kế."),
+    ("Đây là biên bản, không phải sơ đồ.", "Tệp không phải XML"),
+    ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x "x">]><d>&x;</d>', "quytrinh từ chối vì lý do an toàn"),
+])
+def test_an_upload_that_is_not_a_bpmn_file_says_what_it_is_in_vietnamese(designer, text, expected):
+    response = upload(designer, "validate", {"a.bpmn": text})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert expected in page and "line 1" not in page and "Document is empty" not in page
+
+
+def test_an_upload_with_thousands_of_wrong_steps_lists_the_first_ones(designer):
+    steps = "\n".join(f'<bpmn:userTask id="t{n}" />' for n in range(2000))
+    text = CAMUNDA.replace('<bpmn:startEvent id="start" />', steps)
+    response = upload(designer, "validate", {"leave_request.bpmn": text})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "chỉ hiện 200 lỗi đầu" in page and "t150" in page and "t1999" not in page

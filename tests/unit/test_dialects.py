@@ -94,6 +94,60 @@ def test_a_juel_condition_is_rewritten_and_an_untranslatable_one_is_refused_nami
     assert problem.params["expression"] == '${customer.prop("age").numberValue() >= 21}'
 
 
+SIGNAVIO = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="defs" targetNamespace="t" '
+            'expressionLanguage="{language}">\n'
+            '<process id="p" isExecutable="true">\n{body}\n</process>\n</definitions>\n')
+
+
+def condition(text, flow="f"):
+    return (f'<sequenceFlow id="{flow}" sourceRef="a" targetRef="b"><conditionExpression xsi:type="tFormalExpression">'
+            f'<![CDATA[{text}]]></conditionExpression></sequenceFlow>')
+
+
+@pytest.mark.parametrize("text", [
+    "bpmn:getDataObject('approved')",                # XPath, as the MIWG reference files write it
+    "not(bpmn:getDataObject('approved'))",
+    "Service Level == 'Premium'",                    # a name with a space
+])
+def test_a_condition_in_a_language_without_marker_is_refused_quoted_in_a_file_from_another_tool(text):
+    result = dialects.normalise({"p.bpmn": SIGNAVIO.format(language="http://www.w3.org/1999/XPath",
+                                                           body=condition(text))},
+                                assignments={}, services={}, functions={})
+    [problem] = result.problems
+    assert (problem.element, problem.code, problem.params["expression"]) == ("f", "expression.untranslatable", text)
+    assert element(result, "f")[0] in result.refused          # not read again as quytrinh's own syntax
+
+
+def test_a_condition_of_a_file_that_declares_feel_is_read_as_feel():
+    feel = "https://www.omg.org/spec/DMN/20191111/FEEL/"
+    result = dialects.normalise({"p.bpmn": SIGNAVIO.format(language=feel, body=condition('decision = "yes"', "ok")
+                                                           + condition('Vacation Approval = "Approved"', "spaces"))},
+                                assignments={}, services={}, functions={})
+    assert element(result, "ok")[0].text == "(decision == 'yes')"
+    assert [(p.element, p.params["expression"]) for p in result.problems] == \
+        [("spaces", 'Vacation Approval = "Approved"')]
+
+
+def test_conditions_already_in_quytrinh_syntax_are_kept_in_any_file():
+    body = condition("work_done == 'Yes'", "python") + condition("PT1H", "literal")
+    result = dialects.normalise({"p.bpmn": SIGNAVIO.format(language="http://www.w3.org/1999/XPath", body=body)},
+                                assignments={}, services={}, functions={})
+    assert result.problems == [] and element(result, "python")[0].text == "work_done == 'Yes'"
+
+
+def test_a_broken_condition_in_a_file_drawn_for_quytrinh_is_left_to_the_syntax_check():
+    own = CAMUNDA.replace('id="defs"', 'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="defs"')
+    body = ('<bpmn:userTask id="t"><bpmn:extensionElements><spiffworkflow:properties>'
+            '<spiffworkflow:property name="role" value="cell_secretary"/></spiffworkflow:properties>'
+            '</bpmn:extensionElements></bpmn:userTask>'
+            '<bpmn:sequenceFlow id="f" sourceRef="a" targetRef="b"><bpmn:conditionExpression>approved =='
+            '</bpmn:conditionExpression></bpmn:sequenceFlow>')
+    result = dialects.normalise({"p.bpmn": own.format(body=body)}, assignments={}, services={}, functions={})
+    assert result.problems == [] and not result.refused     # engine/lint.py says "invalid syntax", with its line
+
+
 # timers --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cron,iso", [
@@ -323,6 +377,38 @@ def test_engine_scripts_and_listeners_are_refused_not_dropped():
                        '<camunda:script scriptFormat="groovy">task.setVariable("x", 1)</camunda:script>'
                        '</camunda:taskListener></bpmn:extensionElements></bpmn:userTask>')
     assert codes(result.problems) == [("t", "script.foreign")]
+
+
+@pytest.mark.parametrize("listener,language", [
+    ('<camunda:taskListener event="create"><camunda:script scriptFormat="javascript">task.setAssignee(a);'
+     '</camunda:script></camunda:taskListener>', "javascript"),        # Camunda's invoice example
+    ('<camunda:taskListener event="create" class="org.example.Notify"/>', "class org.example.Notify"),
+    ('<camunda:executionListener event="end" expression="${mailer.send(execution)}"/>',
+     "expression ${mailer.send(execution)}"),
+    ('<camunda:taskListener event="complete" delegateExpression="${auditListener}"/>',
+     "delegateExpression ${auditListener}"),
+])
+def test_a_listener_is_refused_naming_its_language_or_what_it_calls(listener, language):
+    result = normalise(f'<bpmn:userTask id="t"><bpmn:extensionElements>{listener}</bpmn:extensionElements>'
+                       '</bpmn:userTask>')
+    [problem] = result.problems
+    assert (problem.element, problem.code, problem.params["language"]) == ("t", "script.foreign", language)
+
+
+@pytest.mark.parametrize("language", ["Javascript", "javascript", "JavaScript", "js", "groovy", "Groovy", "juel"])
+def test_a_script_task_in_another_language_is_refused_naming_the_language(language):
+    result = normalise(f'<bpmn:scriptTask id="s" scriptFormat="{language}"><bpmn:script>'
+                       'throw new Error("Hi Thorben")</bpmn:script></bpmn:scriptTask>')
+    [problem] = result.problems
+    assert (problem.element, problem.code, problem.params) == \
+        ("s", "script.foreign", {"construct": "scriptTask", "language": language})
+    assert element(result, "s")[0] in result.refused       # its script is not also "invalid syntax"
+
+
+@pytest.mark.parametrize("attribute", ['scriptFormat="python"', 'scriptFormat="Python"', 'scriptFormat=""', ""])
+def test_a_python_or_unnamed_script_task_is_quytrinh_s_own(attribute):
+    result = normalise(f'<bpmn:scriptTask id="s" {attribute}><bpmn:script>x = 1</bpmn:script></bpmn:scriptTask>')
+    assert result.problems == [] and not result.refused
 
 
 # guarantees -----------------------------------------------------------------------------------------

@@ -144,8 +144,9 @@ def save_draft(draft_id: int):
     """Save the modeler's files (JSON: ``{"main", "files", "revision"}``); 409 when someone saved since."""
     try:
         body = _json_body()
-        draft = designer.save_draft(uow(), draft_id=draft_id, actor=current_actor(), main=body.get("main", ""),
-                                    files=body.get("files") or {}, expected_revision=_int(body.get("revision")))
+        main, files = _main_and_files(body)
+        draft = designer.save_draft(uow(), draft_id=draft_id, actor=current_actor(), main=main, files=files,
+                                    expected_revision=_int(body.get("revision")))
     except QuytrinhError as exc:
         return _json_error(exc)
     return jsonify({"draft": draft.as_json(), "message": _("Draft saved (save %(n)d).", n=draft.revision)})
@@ -157,9 +158,8 @@ def validate_draft(draft_id: int):
     """Check the modeler's current files (JSON, as for saving) without saving or deploying them."""
     designer.get_draft(uow(), draft_id, actor=current_actor())   # 404 for a draft that does not exist
     try:
-        body = _json_body()
-        result = designer.validate_files(uow(), actor=current_actor(), main=body.get("main", ""),
-                                         files=body.get("files") or {})
+        main, files = _main_and_files(_json_body())
+        result = designer.validate_files(uow(), actor=current_actor(), main=main, files=files)
     except DefinitionInvalid as exc:
         return jsonify(_problems_json(exc)), 422
     except QuytrinhError as exc:
@@ -284,8 +284,8 @@ def _uploaded_texts() -> dict[str, str]:
         raw = item.read()
         try:
             texts[item.filename] = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InvalidInput("draft.invalid_file_name", name=item.filename) from None
+        except UnicodeDecodeError:   # Latin-1, UTF-16, or not text at all
+            raise InvalidInput("upload.not_utf8", name=item.filename[:100]) from None
     return texts
 
 
@@ -302,6 +302,15 @@ def _json_body() -> dict:
     if not isinstance(body, dict):
         raise InvalidInput("api.invalid_json")
     return body
+
+
+def _main_and_files(body: dict) -> tuple[str, dict]:
+    """The modeler's ``main`` and ``files``; a main file missing from the files is named (an empty bundle
+    or a main file that is not BPMN is left to the service's ``draft.no_bpmn``)."""
+    main, files = body.get("main", ""), body.get("files") or {}
+    if isinstance(main, str) and main and isinstance(files, dict) and files and main not in files:
+        raise InvalidInput("draft.main_missing", main=main[:100])
+    return main, files
 
 
 def _int(value) -> int:

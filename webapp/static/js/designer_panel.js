@@ -29,6 +29,39 @@
     return prop.$body ? String(prop.$body) : "";
   }
 
+  // The browser's JSON.parse message is English and differs between browsers (Chrome: "Expected
+  // double-quoted property name in JSON at position 19", Firefox: "JSON.parse: expected double-quoted
+  // property name at line 1 column 20 of the JSON data"): on a Vietnamese page, say where and what is wrong
+  // as the server says it for a form file (webapp/messages.py, "json_error"). First match wins.
+  var JSON_ERRORS = [
+    [/unterminated string/i, "chuỗi chưa có dấu ngoặc kép đóng"],
+    [/control character/i, "chuỗi chứa ký tự xuống dòng hoặc tab: hãy viết \\n hoặc \\t"],
+    [/escaped? character|bad escape/i, "dấu «\\» trong chuỗi phải viết là «\\\\»"],
+    [/expected ':'/i, "thiếu dấu hai chấm «:» sau tên thuộc tính"],
+    [/property name/i, "tên thuộc tính phải đặt trong dấu ngoặc kép \"…\" (và không có dấu phẩy thừa trước «}»)"],
+    [/expected ','/i, "thiếu dấu phẩy giữa hai mục, hoặc thiếu dấu đóng «}» hay «]»"],
+    [/after JSON/i, "còn nội dung sau khi đối tượng JSON đã kết thúc (thừa dấu «}» hoặc hai đối tượng liền nhau)"],
+    [/end of (JSON input|data)|unexpected EOF/i, "nội dung rỗng hoặc bị cắt cụt: thiếu dấu đóng «}» hay «]»"],
+    [/unexpected (token|character)|unrecognized token/i,
+     "ký tự không hợp lệ ở đây (chuỗi phải đặt trong ngoặc kép, không có dấu phẩy thừa, true/false/null viết thường)"]
+  ];
+
+  function jsonProblem(text, message) {
+    var vietnamese = /^vi/i.test(document.documentElement.lang || "");
+    var known = JSON_ERRORS.filter(function (e) { return e[0].test(message); })[0];
+    if (!vietnamese || !known) { return message; }
+    var line, column;
+    var at = /line (\d+) column (\d+)/.exec(message);
+    var position = /position (\d+)/.exec(message);
+    if (at) {
+      line = +at[1]; column = +at[2];
+    } else if (position) {
+      var before = text.slice(0, +position[1]).split("\n");
+      line = before.length; column = before[before.length - 1].length + 1;
+    }
+    return (line ? "dòng " + line + ", cột " + column + " — " : "") + known[1];
+  }
+
   // Extension properties of a business object, read as engine/conventions.py reads them.
   function readProperties(bo) {
     var found = {};
@@ -230,7 +263,7 @@
 
   Panel.prototype.checkJson = function () {
     var error = "";
-    try { JSON.parse(this.formJson.value); } catch (e) { error = e.message; }
+    try { JSON.parse(this.formJson.value); } catch (e) { error = jsonProblem(this.formJson.value, e.message); }
     this.formError.hidden = !error;
     this.formError.textContent = error ? this.api.labels.jsonInvalid.replace("{detail}", error) : "";
   };
