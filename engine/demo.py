@@ -57,7 +57,9 @@ USERS = [
     DemoUser("buithihoa", "Bùi Thị Hoa", (("inspection_committee", "HY-TANTIEN", "Chủ nhiệm Ủy ban Kiểm tra"),),
              clearance=2),
     DemoUser("ngothikhanh", "Ngô Thị Khánh", (("cell_secretary", "HY-TANTIEN-TAY", "Bí thư chi bộ"),)),
-    DemoUser("dothilan", "Đỗ Thị Lan", (("cell_secretary", "HY-HONGCHAU-KP1", "Bí thư chi bộ"),)),
+    DemoUser("dothilan", "Đỗ Thị Lan", (("cell_secretary", "HY-HONGCHAU-KP1", "Bí thư chi bộ"),
+                                        ("party_member", "HY-HONGCHAU-KP1", "Đảng viên"))),
+    DemoUser("nongthiquyen", "Nông Thị Quyên", (("party_member", "HY-HONGCHAU-KP1", "Đảng viên"),)),
     DemoUser("lyvanminh", "Lý Văn Minh", (("cipher_office", "HY", "Trưởng phòng Cơ yếu – CNTT"),), clearance=1),
     # Party fees, full membership, transfers, residence comments, badges (P2–P6).
     DemoUser("trinhvanquang", "Trịnh Văn Quang", (("fee_collector", "HY-TANTIEN-DONG", "Đảng viên thu đảng phí"),

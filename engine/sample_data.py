@@ -3,7 +3,8 @@
 Deterministic for a given random generator. Values prefer what the schema itself suggests (``const``,
 ``default``, ``examples``, the first ``enum`` value), then respect every bound (lengths, minimum and
 maximum, patterns through ``rstr``, formats), so the engine's own validation accepts them. Fields that
-name people or units (``x-widget`` ``member``/``members``/``unit``) take values from ``people``/``units``;
+name people or units (``x-widget`` ``member``/``members``/``unit``) take values from ``people``/``units``
+(only the ``holders`` of a field's ``x-holders-of`` role, never ``me`` for ``x-not-self``);
 register fields (``x-register``) are left to the engine, which numbers them.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import rstr
@@ -21,12 +24,29 @@ from engine.errors import InvalidFormData
 _TEXT = "Nội dung mẫu do mô phỏng nhập để kiểm tra quy trình."
 
 
-def sample(schema: dict | None, *, rng: random.Random, today: date, people: list[str] = (),
-           units: list[tuple[str, str]] = ()) -> dict:
-    """A dict that satisfies ``schema`` (validated before it is returned)."""
+@dataclass(frozen=True)
+class _People:
+    """Who a form's person fields may name (engine/services/people_fields.py checks the same rules)."""
+
+    usernames: list[str]
+    holders: Mapping[str, Sequence[str]]
+    me: str | None
+
+    def for_field(self, schema: dict) -> list[str]:
+        role = schema.get("x-holders-of")
+        pool = list(self.holders.get(role, ())) if role else list(self.usernames)
+        return [p for p in pool if not (schema.get("x-not-self") and p == self.me)]
+
+
+def sample(schema: dict | None, *, rng: random.Random, today: date, people: Sequence[str] = (),
+           units: list[tuple[str, str]] = (), holders: Mapping[str, Sequence[str]] | None = None,
+           me: str | None = None) -> dict:
+    """A dict that satisfies ``schema`` (validated before it is returned); ``holders``: role -> the people
+    holding it in the case's unit; ``me``: who fills the form."""
     if not schema:
         return {}
-    value = _value(schema, "", rng, today, list(people), list(units), required=True)
+    people = _People(list(people), holders or {}, me)
+    value = _value(schema, "", rng, today, people, list(units), required=True)
     for field in forms.register_fields(schema):
         value.pop(field.name, None)          # numbered by the engine, never typed (docs/registers.md)
     # Conditional rules (if/then, dependencies) are met by repair: add what is missing, take another
@@ -36,7 +56,7 @@ def sample(schema: dict | None, *, rng: random.Random, today: date, people: list
             forms.check_typed(schema, value)
             return value
         except InvalidFormData as refused:
-            if not _repair(schema, value, refused.errors, rng, today, list(people), list(units)):
+            if not _repair(schema, value, refused.errors, rng, today, people, list(units)):
                 raise
     forms.check_typed(schema, value)
     return value
@@ -88,9 +108,10 @@ def _value(schema: dict, name: str, rng, today, people, units, required: bool):
         items = schema.get("items") or {"type": "string"}
         count = max(schema.get("minItems", 1), 1)
         if widget in ("members", "member") or items.get("x-widget") in ("member", "members"):
-            if len(people) < count:
-                raise ValueError(f"{name}: needs {count} people, {len(people)} known")
-            return rng.sample(people, count)
+            pool = people.for_field(schema)
+            if len(pool) < count:
+                raise ValueError(f"{name}: needs {count} people, {len(pool)} known")
+            return rng.sample(pool, count)
         values = []
         for _ in range(count * 3):
             if len(values) == count:
@@ -106,8 +127,8 @@ def _value(schema: dict, name: str, rng, today, people, units, required: bool):
         high = schema["maximum"] if "maximum" in schema else schema.get("exclusiveMaximum", low + 101) - 1
         number = rng.randint(int(low), int(min(high, low + 20)))
         return number if kind == "integer" else float(number)
-    if widget == "member" and people:
-        return rng.choice(people)
+    if widget == "member" and people.for_field(schema):
+        return rng.choice(people.for_field(schema))
     if widget == "unit" and units:
         level = schema.get("x-unit-level")
         fitting = [code for code, unit_level in units if level in (None, unit_level)]

@@ -7,6 +7,8 @@ P1_START = {
     "education": "đại học", "sympathiser_certificate_date": "2025-03-01",
     "introducers": ["tranthibinh", "levancuong"],
 }
+#: An admission in the cell of another commune (Chi bộ khu phố 1, Hồng Châu), introduced by its members.
+P1_START_ELSEWHERE = {**P1_START, "introducers": ["dothilan", "nongthiquyen"]}
 P1_STEPS = [
     ("applicant", "submit_application", {
         "application_letter": "Tôi tự nguyện xin gia nhập Đảng Cộng sản Việt Nam, phấn đấu vì mục tiêu của Đảng.",

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.models import Case, Task, Unit
-from engine.services import access, assignments, definitions, history, organisation, redaction, registers, steps
+from engine.services import (access, assignments, definitions, history, organisation, people_fields, redaction,
+                             registers, steps)
 from engine.services.definitions import latest_definition
 from engine.spiff import parser, runtime, serializer
 from engine.spiff.runtime import step_time
@@ -51,6 +52,7 @@ def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data:
         clean = registers.fill(uow, schema=start_schema, data=user_data, unit_id=unit.id,
                                  classification=level) \
             if start_schema is not None else copy.deepcopy(user_data)
+        people_fields.check(uow, start_schema, clean, unit_id=unit.id, actor=actor)
         access.ensure_named_cleared(uow, meta.get("access"), clean, level, step=meta.get("name") or key)
         number = steps.next_case_number(uow, meta["case_prefix"])
         opening = {**clean, "initiator": actor.username, "case_number": number, "case_unit": unit.code}

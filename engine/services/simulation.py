@@ -193,10 +193,11 @@ def _run_case(uow: UnitOfWork, clock: FixedClock, key: str, estimates: Estimates
             initiator, unit = estimates.initiator["username"], estimates.initiator["unit"]
         else:
             initiator, unit = _initiator(reader)
-        people = _people_of(reader, unit)
+        people, holders = _people_of(reader, unit), _holders_in(reader, unit)
         units = [(u.code, u.level) for u in organisation.list_units(reader)]
     start_schema = record.form(record.meta.get("start_form"))
-    opening = sample_data.sample(start_schema, rng=rng, today=_today(clock), people=people, units=units)
+    opening = sample_data.sample(start_schema, rng=rng, today=_today(clock), people=people, units=units,
+                                 holders=holders, me=initiator)
     actor = _actor(uow, initiator)
     if isinstance(opening.get("classification"), int):   # nobody opens a case above their own clearance
         opening["classification"] = min(opening["classification"], actor.clearance)
@@ -264,8 +265,9 @@ def _complete(uow, clock, record, task, rng, people, units) -> None:
                 Task.id == task.id).scalar_subquery())).one()
         codes = [case_unit] + ([reader.session.get(Unit, task.unit_id).code] if task.unit_id else [])
         people = [name for name, _full in organisation.people_of(reader, codes, min_clearance=level)] or people
+        holders = _holders_in(reader, case_unit)
     data = sample_data.sample(record.task_form(task.element), rng=rng, today=_today(clock), people=people,
-                              units=units)
+                              units=units, holders=holders, me=username)
     extra = {}
     if "pin" in inspect.signature(tasks.complete_task).parameters:
         extra["pin"] = uow.settings.demo_pin
@@ -302,10 +304,18 @@ def _initiator(uow: UnitOfWork) -> tuple[str, str]:
     return row.username, row.code
 
 
+def _holders_in(uow: UnitOfWork, unit_code: str) -> dict[str, list[str]]:
+    """role -> the people holding it in the unit (what a form's person fields may name there)."""
+    holders: dict[str, list[str]] = {}
+    for username, role in uow.session.execute(
+            select(User.username, RoleAssignment.role).join(RoleAssignment, RoleAssignment.user_id == User.id)
+            .join(Unit, Unit.id == RoleAssignment.unit_id).where(Unit.code == unit_code).order_by(User.username)):
+        holders.setdefault(role, []).append(username)
+    return holders
+
+
 def _people_of(uow: UnitOfWork, unit_code: str) -> list[str]:
-    return sorted(set(uow.session.scalars(select(User.username).join(RoleAssignment, RoleAssignment.user_id == User.id)
-                                          .join(Unit, Unit.id == RoleAssignment.unit_id)
-                                          .where(Unit.code == unit_code)).all()))
+    return sorted({username for usernames in _holders_in(uow, unit_code).values() for username in usernames})
 
 
 def _entitled_user(uow: UnitOfWork, task) -> str:

@@ -10,7 +10,8 @@ from sqlalchemy.orm import aliased
 
 from engine.errors import InvalidInput, NotAllowed, NotFound, StepConflict, TaskAlreadyCompleted
 from engine.models import Case, Definition, Task, Unit, User
-from engine.services import access, assignments, history, notifications, organisation, outputs, registers, steps
+from engine.services import (access, assignments, history, notifications, organisation, outputs, people_fields,
+                             registers, steps)
 from engine.spiff import runtime
 from engine.spiff.runtime import step_time
 from engine.uow import UnitOfWork
@@ -215,6 +216,7 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
             clean = registers.fill(uow, schema=definition.task_form(task.element), data=data, unit_id=case.unit_id,
                                    classification=case.classification, current=case.data,
                                    cache_key=(definition.sha256, element.get("form")))
+            people_fields.check(uow, definition.task_form(task.element), clean, unit_id=case.unit_id, actor=actor)
             access.ensure_named_cleared(uow, definition.meta.get("access"), clean, case.classification,
                                         step=element.get("title") or task.element)
             if not opened and outputs.needs_pin(element):

@@ -176,15 +176,16 @@ def test_opening_a_case_in_an_unknown_unit_is_refused(people):
     assert people.applicant.inbox() == []
 
 
-def test_unknown_introducers_are_refused_when_their_step_opens(people, case, uow):
-    other = people.applicant.opens("admission", unit=OTHER_CELL, data={**P1_START, "introducers": ["ghost", "nobody"]})
-    people.applicant.completes("submit_application", other, step_data("submit_application"))
-    from engine.errors import AssignmentError
-    before = _journal(uow, other)
-    with pytest.raises(AssignmentError) as refused:
-        people.other_cell_secretary.completes("review_application", other, step_data("review_application"))
-    assert refused.value.params["username"] == "ghost"
-    assert _journal(uow, other) == before
+def test_introducers_are_real_party_members_of_the_applicants_cell_and_not_the_applicant(people, uow):
+    from webapp import messages
+    wrong = {"ghost": "«Đảng viên giới thiệu»: không có người dùng «ghost».",
+             "nguyenvanan": "«Đảng viên giới thiệu»: không được chọn chính mình.",
+             "ngothikhanh": "«Đảng viên giới thiệu»: «ngothikhanh» không phải Đảng viên của Chi bộ thôn Đông."}
+    for username, message in wrong.items():
+        with pytest.raises(InvalidFormData) as refused:
+            people.applicant.opens("admission", unit=CELL, data={**P1_START, "introducers": [username, "levancuong"]})
+        assert [messages.field_message(e) for e in refused.value.errors] == [message]
+    assert cases.list_cases(uow, actor=people.admin.actor) == []
 
 
 def _journal(uow, number):

@@ -9,7 +9,7 @@ from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.services import attachments, colleagues, logins, notifications, progress, search, tokens
 from tests.conftest import DEMO_PASSWORD
 from tests.people import CELL, OTHER_COMMUNE_CELL
-from tests.procedures import P1_START, run_p1, step_data
+from tests.procedures import P1_START, P1_START_ELSEWHERE, run_p1, step_data
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -137,7 +137,7 @@ def test_attachment_type_is_checked_by_content(people, settings):
 
 def test_search_applies_clearance_and_unit_scope(people):
     mine = people.applicant.opens("admission", unit=CELL, data=P1_START)
-    elsewhere = people.applicant.opens("admission", unit=OTHER_COMMUNE_CELL, data=P1_START)
+    elsewhere = people.applicant.opens("admission", unit=OTHER_COMMUNE_CELL, data=P1_START_ELSEWHERE)
     secret = people.standing_board.opens("admission", unit=CELL, data=P1_START, classification=2)
     found = {c.number for c in search.search_cases(people.uow, actor=people.cell_secretary.actor, text="KN").items}
     assert found == {mine}

@@ -14,7 +14,7 @@ import pytest
 from engine import demo
 from engine.services import attachments
 from tests.people import CELL, OTHER_COMMUNE_CELL
-from tests.procedures import P1_START, run_p1
+from tests.procedures import P1_START, P1_START_ELSEWHERE, run_p1
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 PARENT = {code: parent for code, _name, _level, parent in demo.UNITS}
@@ -43,7 +43,7 @@ def world(people):
     """Three cases: ordinary in the cell, ordinary in another commune, secret (2) in the cell."""
     ordinary = people.applicant.opens("admission", unit=CELL, data=P1_START)
     run_p1(people, ordinary, until="collect_comments")      # introducers are involved now
-    elsewhere = people.applicant.opens("admission", unit=OTHER_COMMUNE_CELL, data=P1_START)
+    elsewhere = people.applicant.opens("admission", unit=OTHER_COMMUNE_CELL, data=P1_START_ELSEWHERE)
     secret = people.standing_board.opens("admission", unit=CELL, data=P1_START, classification=2)
     worlds = [
         {"number": ordinary, "unit": CELL, "level": 0, "starter": "nguyenvanan",
