@@ -46,6 +46,11 @@ class PinPolicy:
         if reason:
             raise PinTooWeak(reason=reason, min_length=self.min_length)
 
+    def could_be_a_pin(self, pin: str) -> bool:
+        """Whether ``pin`` has a PIN's length at all: one that cannot be right is refused without
+        counting a wrong try (a stray keystroke does not bring the key closer to locking)."""
+        return self.min_length <= len(unicodedata.normalize("NFC", pin or "")) <= self.max_length
+
     def is_locked(self, failed_attempts: int) -> bool:
         """Say whether a key with this stored counter refuses every PIN."""
         return failed_attempts >= self.max_attempts

@@ -161,6 +161,7 @@ VI: dict[str, str] = {
     # digital signatures, certificates, generated documents (signatures issue; docs/signatures.md)
     "signature.pin_required": "Bước «{step}» cần chữ ký số: vui lòng nhập mã PIN của khóa ký.",
     "signature.wrong_pin": "Mã PIN không đúng. Còn {remaining} lần thử trước khi khóa ký bị khóa.",
+    "signature.pin_malformed": "Mã PIN gồm từ {min_length} đến {max_length} ký tự: hãy nhập lại (lần nhập này không bị tính là sai).",
     "signature.pin_locked": "Khóa ký đã bị khóa vì nhập sai mã PIN {max_attempts} lần. Vui lòng liên hệ phòng Cơ yếu – CNTT để mở khóa.",
     "signature.pin_weak": "Mã PIN chưa đủ an toàn: cần ít nhất {min_length} ký tự, không phải một ký tự lặp lại hay dãy số liên tiếp.",
     "signature.no_certificate": "Bạn chưa có chứng thư số để ký. Hãy đề nghị cấp chứng thư số (trang «Chứng thư số của tôi»).",

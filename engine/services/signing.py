@@ -27,6 +27,7 @@ from engine.uow import UnitOfWork
 from engine.views import Actor
 from signatures import errors as signature_errors
 from signatures import keys, sealing
+from signatures.pin import PinPolicy
 from signatures.signer import Signer, SoftwareSigner
 
 #: The ``format`` of the signed decision; a verifier refuses any other.
@@ -118,9 +119,13 @@ def open_signer(uow: UnitOfWork, *, actor: Actor, unit_id: int | None, pin: str,
     A software key is opened here (a wrong PIN is counted and committed at once); a token's PIN is
     checked by the token when it signs.
 
-    :raises SignatureError: no usable certificate, wrong PIN (``signature.wrong_pin`` with the tries
-        ``remaining``), key locked (``signature.pin_locked``), token unavailable.
+    :raises SignatureError: no usable certificate, a PIN of no possible length (``signature.pin_malformed``,
+        not counted), wrong PIN (``signature.wrong_pin`` with the tries ``remaining``), key locked
+        (``signature.pin_locked``), token unavailable.
     """
+    policy = PinPolicy()
+    if not policy.could_be_a_pin(pin):
+        raise SignatureError("signature.pin_malformed", min_length=policy.min_length, max_length=policy.max_length)
     with uow.reader() as reader:
         row = choose_certificate(reader, user_id=actor.user_id, unit_id=unit_id, at=reader.now)
         key = reader.session.get(SigningKey, row.key_id)

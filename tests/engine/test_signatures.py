@@ -215,6 +215,17 @@ def test_wrong_form_data_on_a_signed_step_is_refused_before_any_pin_is_tried(uow
     assert people.standing_board.task("committee_vote", at_committee)
 
 
+def test_a_pin_too_short_to_be_one_is_refused_without_counting_a_wrong_try(uow, people, at_committee):
+    from webapp import messages
+    for stray in ("1", "24681"):
+        with pytest.raises(SignatureError) as caught:
+            people.standing_board.completes("committee_vote", at_committee, step_data("committee_vote"), pin=stray)
+        assert caught.value.code == "signature.pin_malformed"
+        assert "lần nhập này không bị tính là sai" in messages.message(caught.value)
+    assert _failed_attempts(uow, "vuthiphuong") == 0
+    assert people.standing_board.task("committee_vote", at_committee)
+
+
 def test_the_right_pin_resets_the_counter(uow, people, at_committee):
     with pytest.raises(SignatureError):
         people.standing_board.completes("committee_vote", at_committee, step_data("committee_vote"), pin=WRONG_PIN)
