@@ -149,6 +149,7 @@ class Case(Base):
         Index("ix_cases_timer_due", "next_timer_due", postgresql_where=text("status = 'running'"),
               sqlite_where=text("status = 'running'")),
         Index("ix_cases_unit_status", "unit_id", "status"),
+        Index("ix_cases_open_token", "open_token", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -170,6 +171,8 @@ class Case(Base):
     error: Mapped[dict | None] = mapped_column(JSONType)
     event_count: Mapped[int] = mapped_column(Integer, default=0)
     head_hash: Mapped[str] = mapped_column(String(64))
+    #: The token of the form that opened the case: the same form sent twice opens it once (migration 0008).
+    open_token: Mapped[str | None] = mapped_column(String(64))
     #: A classified case of a need-to-know process: only the users in ``case_access`` may see it.
     restricted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 

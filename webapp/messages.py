@@ -7,6 +7,7 @@ the engine can raise has no Vietnamese text.
 
 from __future__ import annotations
 
+import re
 from string import Formatter
 
 from engine.errors import DefinitionInvalid, FieldError, InvalidFormData, Problem, QuytrinhError
@@ -116,7 +117,7 @@ VI: dict[str, str] = {
     "script.syntax": "Biểu thức hoặc kịch bản sai cú pháp ở dòng {line}: {detail}.",
     "script.not_allowed": "Kịch bản dùng thành phần không được phép: {construct} {detail}.",
     "script.limit": "Kịch bản vượt giới hạn an toàn ({limit}).",
-    "script.failed": "Kịch bản bị lỗi: {error} {detail}",
+    "script.failed": "Kịch bản bị lỗi: {explanation} ({technical}).",
     "script.name_undefined": "Kịch bản dùng biến «{name}» chưa có trong dữ liệu hồ sơ.",
     "engine.failed": "Bộ máy quy trình báo lỗi: {detail}",
     # cases
@@ -128,6 +129,7 @@ VI: dict[str, str] = {
     "case.cancel_not_allowed": "Chỉ người mở hồ sơ hoặc quản trị viên mới được hủy hồ sơ.",
     "case.not_failed": "Hồ sơ {number} không ở trạng thái lỗi nên không cần chạy lại.",
     "case.step_failed": "Không thực hiện được bước «{step}»: {reason_text} Hồ sơ chuyển sang trạng thái lỗi; dữ liệu đã nhập được giữ lại để chạy lại sau khi khắc phục.",
+    "case.open_token_used": "Biểu mẫu này đã được dùng để mở một hồ sơ khác: hãy tải lại trang rồi gửi lại.",
     "case.unit_cannot_process": "Không thể mở hồ sơ «{process}» tại «{unit}»: ở đó không có ai giữ vai trò «{role}» để xử lý. Hãy chọn đúng tổ chức đảng (ví dụ chi bộ của mình).",
     "message.not_waiting": "Hồ sơ không chờ thông điệp «{name}».",
     "signal.not_waiting": "Hồ sơ không chờ tín hiệu «{name}».",
@@ -368,6 +370,69 @@ PARAM_VI: dict[str, dict[str, str]] = {
 }
 
 
+#: What an ordinary Python error of a designer's script means (engine/scripting.py reports its type and text);
+#: ``TYPE/what`` are the cases :func:`_script_failure` recognises in the text, ``{value}`` the value it names.
+SCRIPT_ERROR_VI: dict[str, str] = {
+    "ZeroDivisionError": "chia cho 0",
+    "ValueError": "giá trị không hợp lệ cho phép tính hoặc hàm",
+    "ValueError/number": "giá trị «{value}» không phải là số",
+    "ValueError/unpacking": "số giá trị không khớp với số biến được gán",
+    "TypeError": "sai kiểu dữ liệu, ví dụ cộng số với chuỗi hay nhân danh sách với chuỗi",
+    "TypeError/iterable": "sai kiểu dữ liệu — giá trị không phải danh sách nên không lặp qua được",
+    "IndexError": "không có phần tử ở vị trí này vì danh sách hoặc chuỗi ngắn hơn",
+    "KeyError": "không có khóa «{value}» trong dữ liệu",
+    "NameError": "biến «{value}» chưa có giá trị",
+    "AttributeError": "giá trị không có thuộc tính này",
+    "OverflowError": "số quá lớn",
+    "": "lỗi khi chạy",
+}
+
+_SCRIPT_ERROR_TEXTS = (   # (type, what, pattern of Python's text whose group "value" is the value named)
+    ("ValueError", "number", re.compile(r"^(?:invalid literal for int\(\) with base \d+|could not convert string to "
+                                        r"float): (?P<q>['\"])(?P<value>.*)(?P=q)$", re.S)),
+    ("ValueError", "unpacking", re.compile(r"^unpacking length$|^(?:too many|not enough) values to unpack")),
+    ("TypeError", "iterable", re.compile(r"^not iterable$|is not iterable$")),
+    ("KeyError", "", re.compile(r"^(?P<q>['\"]?)(?P<value>.+)(?P=q)$", re.S)),
+    ("NameError", "", re.compile(r"^name (?P<q>['\"])(?P<value>.*)(?P=q) is not defined$")),
+)
+_TECHNICAL_LENGTH = 80
+
+
+def _script_failure(params: dict) -> dict:
+    """``explanation`` and ``technical`` for a ``script.failed``: the Vietnamese meaning of the Python error,
+    then its type and a short text of it for the administrator."""
+    error, detail = str(params.get("error") or ""), str(params.get("detail") or "")
+    explanation = SCRIPT_ERROR_VI.get(error, SCRIPT_ERROR_VI[""])
+    for kind, what, pattern in _SCRIPT_ERROR_TEXTS:
+        found = pattern.search(detail) if kind == error else None
+        if found:
+            explanation = SCRIPT_ERROR_VI[f"{kind}/{what}" if what else kind]
+            if found.groupdict().get("value"):
+                explanation = explanation.format(value=_short(found.group("value"), 40))
+            break
+    explanation = explanation.replace(" «{value}»", "")   # nothing to name (empty, or too long to be reported)
+    short = _short(detail, _TECHNICAL_LENGTH)
+    return {"explanation": explanation, "technical": f"{error}: {short}" if short and error else error or short}
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+#: Parameters computed from the recorded ones before a code's text is rendered.
+_DERIVED = {"script.failed": _script_failure}
+
+
+def reason_message(code: str | None, params: dict | None) -> str:
+    """The Vietnamese sentence for an error code and its parameters as recorded (a failed step's ``reason``
+    and ``reason_params`` in the journal and on the case)."""
+    params = dict(params or {})
+    if code in _DERIVED:
+        params.update(_DERIVED[code](params))
+    return render(VI.get(code or "", VI["error"]), params)
+
+
 class _Safe(dict):
     def __missing__(self, key: str) -> str:
         return ""
@@ -419,10 +484,12 @@ def message(error: QuytrinhError) -> str:
         return signature_message(error.code, error.params)
     template = VI.get(error.code) or VI.get(type(error).code) or VI["error"]
     params = dict(error.params)
+    if error.code in _DERIVED:
+        params.update(_DERIVED[error.code](params))
     if isinstance(params.get("level"), int) and 0 <= params["level"] < len(LEVEL_VI):
         params["level_name"] = LEVEL_VI[params["level"]]
     if "reason" in params:  # a failed step names the error behind it
-        params["reason_text"] = render(VI.get(params["reason"], VI["error"]), params.get("reason_params") or {})
+        params["reason_text"] = reason_message(params["reason"], params.get("reason_params"))
     return render(template, params)
 
 

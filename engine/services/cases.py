@@ -7,6 +7,7 @@ import dataclasses
 import re
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.models import Case, Task, Unit
@@ -23,14 +24,39 @@ SYSTEM_FIELDS = ("initiator", "case_number", "case_unit")
 
 
 def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data: dict | None = None,
-               classification: int | None = None, version: int | None = None) -> str:
+               classification: int | None = None, version: int | None = None, token: str | None = None) -> str:
     """Open a case of the latest (or given) version of a process in a unit; returns its number.
 
     Writes the case, its first tasks and a ``case.started`` event carrying the definition's hash and the
-    opening data, with the numbers of its register fields (engine/services/registers.py).
+    opening data, with the numbers of its register fields (engine/services/registers.py). ``token``
+    identifies the form that asks (a double click, the back button): the same token from the same person
+    opens one case, and asking again returns its number.
     :raises InvalidFormData: the opening data does not match the start form.
     """
-    data = {} if data is None else data
+    if token:
+        opened = _opened_with(uow, token, actor)
+        if opened:
+            return opened
+    try:
+        return _start_case(uow, key=key, unit_code=unit_code, actor=actor, data={} if data is None else data,
+                           classification=classification, version=version, token=token)
+    except IntegrityError:
+        if not token:
+            raise
+        opened = _opened_with(uow, token, actor)
+        if opened is None:
+            raise InvalidInput("case.open_token_used") from None
+        return opened          # the same form, sent twice at once: the other request opened it
+
+
+def _opened_with(uow: UnitOfWork, token: str, actor: Actor) -> str | None:
+    with uow.reader() as reader:
+        return reader.session.scalar(select(Case.number).where(Case.open_token == token,
+                                                               Case.started_by_id == actor.user_id))
+
+
+def _start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data: dict, classification: int | None,
+                version: int | None, token: str | None) -> str:
     with uow:
         definition = latest_definition(uow, key, version=version)
         unit = organisation.unit_by_code(uow, unit_code)
@@ -59,7 +85,7 @@ def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data:
         case = Case(number=number, definition=definition, unit=unit, status="running", classification=level,
                     title=_title(meta, opening, definition.name), data={}, state="", started_at=uow.now,
                     started_by_id=actor.user_id, event_count=0, head_hash=history.journal.GENESIS,
-                    restricted=access.is_restricted(meta.get("access"), level))
+                    restricted=access.is_restricted(meta.get("access"), level), open_token=token or None)
         uow.session.add(case)
         uow.session.flush()
         workflow = serializer.new_workflow(steps.process_of(uow, case), uow.script_engine)

@@ -110,3 +110,19 @@ def test_the_applicant_chooses_among_the_cells_that_can_take_an_admission(login)
     refused = applicant.post("/procedures/admission/start", data=form)     # a crafted request: refused
     assert refused.status_code == 422
     assert "không có ai giữ vai trò «Bí thư chi bộ»" in refused.get_data(as_text=True)
+
+
+def test_a_start_form_sent_twice_opens_one_request(login, people, uow):
+    from engine.services import cases
+    applicant = login("applicant")
+    page = applicant.get("/procedures/admission/start").get_data(as_text=True)
+    token = page.split('name="open_token" value="')[1].split('"')[0]
+    form = {"unit_code": CELL, "open_token": token, **{k: v for k, v in P1_START.items() if k != "introducers"},
+            "introducers": P1_START["introducers"]}
+    first = applicant.post("/procedures/admission/start", data=form)      # a double click: the same form twice
+    second = applicant.post("/procedures/admission/start", data=form)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(cases.list_cases(uow, actor=people.admin.actor)) == 1
+    another = applicant.get("/procedures/admission/start").get_data(as_text=True)
+    assert token not in another                                          # a new form: a new request

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -30,8 +32,10 @@ def _start_page(key: str, *, typed=None, errors=None, error=None, status=200):
     units = catalogue.list_units(uow())
     form = schemaforms.build(procedure.start_form, typed=typed, errors=errors,
                              choices=schemaforms.Choices(*catalogue.form_choices(uow(), units=units)))
+    # One token per form shown: sent twice (a double click, the back button), it opens one case.
+    open_token = (typed or {}).get("open_token") or secrets.token_urlsafe(24)
     return render_template("requests/start.html", procedure=procedure, form=form, error=error,
-                           units=catalogue.start_units(uow(), key),
+                           units=catalogue.start_units(uow(), key), open_token=open_token,
                            unit=(typed or {}).get("unit_code", ""), unit_error=(errors or {}).get("unit_code")), status
 
 
@@ -50,7 +54,8 @@ def start(key: str):
     try:
         if not unit_code:
             raise InvalidInput("case.unit_required")
-        number = cases.start_case(uow(), key=key, unit_code=unit_code, actor=current_actor(), data=data)
+        number = cases.start_case(uow(), key=key, unit_code=unit_code, actor=current_actor(), data=data,
+                                  token=request.form.get("open_token", "")[:64] or None)
     except QuytrinhError as exc:
         errors = field_errors(exc)
         if exc.code in ("case.unit_required", "unit.not_found", "case.unit_cannot_process"):
