@@ -129,6 +129,8 @@ VI: dict[str, str] = {
     "case.cancel_not_allowed": "Chỉ người mở hồ sơ hoặc quản trị viên mới được hủy hồ sơ.",
     "case.not_failed": "Hồ sơ {number} không ở trạng thái lỗi nên không cần chạy lại.",
     "case.step_failed": "Không thực hiện được bước «{step}»: {reason_text} Hồ sơ chuyển sang trạng thái lỗi; dữ liệu đã nhập được giữ lại để chạy lại sau khi khắc phục.",
+    "case.no_changes": "Chưa có dữ liệu nào cần sửa.",
+    "case.unknown_fields": "Không sửa được trường {fields}: đó không phải trường của biểu mẫu nào trong quy trình (dữ liệu hệ thống không được sửa).",
     "case.open_token_used": "Biểu mẫu này đã được dùng để mở một hồ sơ khác: hãy tải lại trang rồi gửi lại.",
     "case.unit_cannot_process": "Không thể mở hồ sơ «{process}» tại «{unit}»: ở đó không có ai giữ vai trò «{role}» để xử lý. Hãy chọn đúng tổ chức đảng (ví dụ chi bộ của mình).",
     "message.not_waiting": "Hồ sơ không chờ thông điệp «{name}».",
@@ -250,6 +252,7 @@ VI: dict[str, str] = {
     # auditor: step-through, checkpoints, dossier, archive (docs/audit.md)
     "audit.required": "Chỉ Ủy ban Kiểm tra hoặc quản trị viên mới được dùng chức năng kiểm tra hồ sơ.",
     "audit.invalid_period": "Khoảng thời gian không hợp lệ: ngày bắt đầu phải trước ngày kết thúc.",
+    "audit.invalid_date": "Ngày «{value}» không hợp lệ: hãy chọn ngày trên lịch hoặc nhập theo dạng năm-tháng-ngày (ví dụ 2026-11-26).",
     "archive.required": "Chỉ Văn phòng cấp ủy, Ủy ban Kiểm tra hoặc quản trị viên mới được dùng kho lưu trữ điện tử.",
     "archive.case_not_closed": "Hồ sơ {number} chưa kết thúc (trạng thái: {status}) nên chưa nộp lưu được.",
     "archive.already_filed": "Hồ sơ {number} đã được nộp lưu (mã hồ sơ {file_code}); hồ sơ lưu trữ không sửa được.",
@@ -324,12 +327,23 @@ ACCESS_VI: dict[str, str] = {
     "attachment.download": "Tải tệp đính kèm",
 }
 
+#: The parameters an access log entry records with it (its ``detail``); a page number is not shown.
+ACCESS_DETAIL_VI: dict[str, str] = {
+    "process": "thủ tục", "unit": "tổ chức", "from": "mở từ ngày", "to": "đến ngày", "actor": "người thực hiện",
+    "status": "trạng thái", "overdue": "chỉ hồ sơ quá hạn", "q": "từ khóa", "year": "năm", "number": "số hồ sơ",
+    "file_code": "mã hồ sơ lưu trữ", "clearance": "cho người nhận có độ tiếp cận", "user": "người dùng",
+    "file": "tệp", "sha256": "SHA-256",
+}
+
 #: In-app notifications (engine/services/notifications.py); ``{due}`` is shown as dd/mm/yyyy.
 NOTIFICATION_VI: dict[str, str] = {
     "task.assigned": "Nhiệm vụ mới «{title}» — hồ sơ {case}",
     "case.returned": "Hồ sơ {case} được trả lại để bổ sung: «{title}»",
     "task.due_soon": "Sắp đến hạn ({due}): «{title}» — hồ sơ {case}",
     "task.delegated": "{by} chuyển cho bạn nhiệm vụ «{title}» — hồ sơ {case}",
+    "case.ended": "Hồ sơ {case} ({case_title}) đã kết thúc",
+    "case.ended.outcome": "Hồ sơ {case} ({case_title}) đã kết thúc: {outcome}",
+    "case.ended.cancelled": "Hồ sơ {case} ({case_title}) đã bị hủy",
 }
 
 

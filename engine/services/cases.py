@@ -9,6 +9,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from engine import forms
 from engine.errors import InvalidInput, NotAllowed, NotFound
 from engine.models import Case, Task, Unit
 from engine.services import (access, assignments, definitions, history, organisation, people_fields, redaction,
@@ -218,15 +219,30 @@ def correct_data(uow: UnitOfWork, *, number: str, actor: Actor, changes: dict, r
         raise NotAllowed("admin.required")
     if not reason.strip():
         raise InvalidInput("case.reason_required")
+    if not changes:
+        raise InvalidInput("case.no_changes")
     with uow:
         case = steps.lock_case(uow, number=number)
         if case.status not in ("running", "error"):
             raise InvalidInput("case.not_running", number=number, status=case.status)
+        _check_corrections(steps.definition_of(uow, case), changes)
         workflow = steps.restore(uow, case)
         runtime.correct_data(workflow, changes)
         steps.finish(uow, case, workflow, event_type="case.data_corrected", actor=actor.username,
                      data={"changes": changes, "reason": reason})
         uow.commit()
+
+
+def _check_corrections(definition: definitions.DefinitionRecord, changes: dict) -> None:
+    """A correction names fields of the process's forms (not the engine's own, such as the case number)
+    and gives each a value its form accepts.
+
+    :raises InvalidInput: ``case.unknown_fields``. :raises InvalidFormData: a value its form refuses."""
+    fields = definition.field_schemas()
+    unknown = sorted(name for name in changes if name not in fields or name in SYSTEM_FIELDS)
+    if unknown:
+        raise InvalidInput("case.unknown_fields", fields=", ".join(unknown))
+    forms.validate({"type": "object", "properties": {name: fields[name] for name in changes}}, changes)
 
 
 def retry_case(uow: UnitOfWork, *, number: str, actor: Actor, corrections: dict | None = None,

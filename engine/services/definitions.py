@@ -121,6 +121,19 @@ class DefinitionRecord:
     def task_form(self, element_id: str) -> dict | None:
         return self.form(self.element(element_id).get("form"))
 
+    def field_schemas(self) -> dict[str, dict]:
+        """Every field of the process's forms and of its computed variables (``dataSchemaFilename``):
+        name -> its JSON Schema (the first form that defines it)."""
+        names = [self.meta.get("start_form"), *(m.get("form") for m in self.meta["elements"].values()),
+                 self.meta.get("data_schema")]
+        fields: dict[str, dict] = {}
+        for name in names:
+            if name and name in self.files:
+                for key, prop in ((self.form(name) or {}).get("properties") or {}).items():
+                    if isinstance(prop, dict):
+                        fields.setdefault(key, prop)
+        return fields
+
 
 _RECORDS: "OrderedDict[tuple[str, int], DefinitionRecord]" = OrderedDict()
 _RECORDS_LOCK = threading.Lock()

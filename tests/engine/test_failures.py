@@ -76,3 +76,21 @@ def test_a_case_is_cancelled_with_a_reason_and_its_tasks_withdrawn(people, uow, 
     view = people.cell_secretary.sees(number)
     assert view.status == "cancelled" and view.open_tasks == ()
     assert people.cell_secretary.inbox() == []
+
+
+def test_an_administrator_corrects_only_fields_of_the_forms_with_values_they_accept(people, uow, average):
+    from engine.errors import InvalidInput
+    number = people.cell_secretary.opens(average)
+    with pytest.raises(CaseFailed):
+        people.cell_secretary.completes("enter", number, {"n": 0})
+    before = len(people.cell_secretary.sees(number).events)
+    refusals = [({}, "case.no_changes"), ({"case_number": "HACK"}, "case.unknown_fields"),
+                ({"invented": 1}, "case.unknown_fields"), ({"n": "bốn"}, "form.invalid")]
+    for changes, code in refusals:
+        with pytest.raises((InvalidInput, InvalidFormData)) as refused:
+            cases.correct_data(uow, number=number, actor=people.admin.actor, changes=changes, reason="sửa lỗi")
+        assert refused.value.code == code, changes
+        assert messages.message(refused.value) != code
+    assert len(people.cell_secretary.sees(number).events) == before               # nothing journaled
+    cases.correct_data(uow, number=number, actor=people.admin.actor, changes={"n": 4}, reason="sửa lỗi")
+    assert people.cell_secretary.sees(number).data["n"] == 4
