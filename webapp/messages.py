@@ -247,6 +247,7 @@ VI: dict[str, str] = {
     "draft.too_large": "Gói tệp quá lớn: tối đa {limit_mb} MB.",
     "draft.no_bpmn": "Chưa có tệp BPMN (.bpmn) trong các tệp gửi lên.",
     "draft.main_missing": "Tệp BPMN chính «{main}» không có trong các tệp gửi lên: hãy gửi kèm tệp này hoặc chọn một tệp .bpmn có trong gói.",
+    "upload.replaces_existing": "Tệp có quy trình mã «{key}» trùng với thủ tục đang dùng «{name}» (phiên bản {version}): triển khai sẽ thay thủ tục này bằng phiên bản {next} cho mọi hồ sơ mở từ nay. Nếu đúng ý, hãy đánh dấu «Triển khai thành phiên bản mới» rồi triển khai lại; nếu không, hãy đổi mã (id) của quy trình trong tệp.",
     "upload.not_utf8": "Tệp «{name}» không phải văn bản UTF-8: hãy lưu lại tệp với mã hóa UTF-8.",
     "draft.several_bpmn": "Có nhiều tệp BPMN độc lập ({files}): mỗi lần chỉ tải lên một quy trình (kèm các quy trình nó gọi).",
     # auditor: step-through, checkpoints, dossier, archive (docs/audit.md)

@@ -222,14 +222,24 @@ def validate_files(uow: UnitOfWork, *, actor: Actor, main: str, files: dict[str,
     return definitions.validate_bundle(uow, Bundle(main=main, files=dict(files)))
 
 
-def deploy_upload(uow: UnitOfWork, *, actor: Actor, bundle: Bundle) -> list[definitions.Deployed]:
+def deploy_upload(uow: UnitOfWork, *, actor: Actor, bundle: Bundle, replace: bool = False
+                  ) -> list[definitions.Deployed]:
     """Deploy files uploaded from another tool (Camunda Modeler, bpmn.io...).
 
-    :raises InvalidInput: a bad file name, too many or too large files.
+    A file whose process has the key of a deployed procedure would become that procedure's next version
+    (what applicants open from then on): that needs ``replace``, the designer's explicit choice.
+
+    :raises InvalidInput: a bad file name, too many or too large files; ``upload.replaces_existing``.
     :raises DefinitionInvalid: every problem (nothing deployed).
     """
     ensure_designer(actor)
     uploads.check_files(bundle.main, bundle.files)
+    if not replace:
+        existing = {d.key: d for d in definitions.list_definitions(uow, latest_only=True)}
+        for key in definitions.validate_bundle(uow, bundle).keys:
+            if key in existing and existing[key].sha256 != bundle.sha256:
+                raise InvalidInput("upload.replaces_existing", key=key, name=existing[key].name,
+                                   version=existing[key].version, next=existing[key].version + 1)
     return definitions.deploy_bundle(uow, bundle, deployed_by=actor.username)
 
 

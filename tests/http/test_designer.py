@@ -331,6 +331,22 @@ def test_a_camunda_modeler_file_with_its_form_is_checked_then_deployed(designer,
     assert stored["approve.json"] == APPROVE_FORM or stored.get("forms/approve.json") == APPROVE_FORM
 
 
+def test_an_upload_with_the_key_of_a_procedure_in_use_replaces_it_only_when_the_designer_says_so(designer, people):
+    files = {"leave_request.bpmn": CAMUNDA.format(group="cell_secretary"), "approve.json": APPROVE_FORM}
+    assert upload(designer, "deploy", files).status_code == 302
+    again = upload(designer, "deploy", files)                   # the same files again: nothing to replace
+    assert again.status_code == 302 and latest_version(people, "leave_request") == 1
+    changed = {**files, "leave_request.bpmn": files["leave_request.bpmn"].replace("Bí thư xem xét", "Bí thư duyệt")}
+    refused = upload(designer, "deploy", changed)
+    assert refused.status_code == 422 and latest_version(people, "leave_request") == 1
+    page = refused.get_data(as_text=True)
+    assert "trùng với thủ tục đang dùng «Đề nghị nghỉ sinh hoạt» (phiên bản 1)" in page
+    data = {"action": "deploy", "replace_existing": "1",
+            "files": [(io.BytesIO(text.encode("utf-8")), name) for name, text in changed.items()]}
+    assert designer.post("/designer/upload", data=data, content_type="multipart/form-data").status_code == 302
+    assert latest_version(people, "leave_request") == 2
+
+
 def test_an_upload_that_cannot_run_lists_exactly_why(designer, people):
     files = {"leave_request.bpmn": CAMUNDA.format(group="nhom_khong_ton_tai")}     # no form, unknown group
     response = upload(designer, "deploy", files)

@@ -259,7 +259,8 @@ def upload():
             draft = designer.create_draft_from_bundle(uow(), actor=actor, bundle=bundle)
             return redirect(url_for(".modeler", draft_id=draft.id))
         if action == "deploy":
-            deployed = designer.deploy_upload(uow(), actor=actor, bundle=bundle)
+            deployed = designer.deploy_upload(uow(), actor=actor, bundle=bundle,
+                                              replace=request.form.get("replace_existing") == "1")
             target = _after_deploy(deployed)
             flash(target["message"], "success" if deployed[0].new else "info")
             return redirect(target["url"])
