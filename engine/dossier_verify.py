@@ -31,6 +31,12 @@ import tempfile
 from datetime import datetime, timezone
 
 FORMAT = "quytrinh-dossier/1"
+#: The events a signature or seal may belong to, in words (a seal on a repair has no step to name).
+EVENT_LABELS = {
+    "case.started": "Mở hồ sơ", "task.completed": "Hoàn thành bước", "case.cancelled": "Hủy hồ sơ",
+    "case.failed": "Lỗi khi xử lý", "case.retried": "Chạy lại bước bị lỗi", "case.data_corrected": "Sửa dữ liệu",
+    "case.sent_back": "Trả về bước trước", "timer.fired": "Đến hạn", "attachment.added": "Đính kèm tệp",
+}
 GENESIS = "0" * 64
 GENERATED = "_generated/"
 
@@ -397,7 +403,8 @@ def check_signatures(base, case, bodies, manifest, ssl, report):
     for item in manifest.get("signatures") or []:
         seq = item.get("seq")
         where = item.get("signature", "?")
-        label = "Chữ ký %s (sự kiện #%s)" % (item.get("label") or item.get("step") or "", seq)
+        name = item.get("label") or item.get("step") or ""
+        label = "Chữ ký %s (sự kiện #%s)" % (EVENT_LABELS.get(name, name), seq)
         if item.get("redacted"):
             report.note(label + ": sự kiện đã che, không kiểm tra được tại đây")
             continue

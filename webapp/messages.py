@@ -403,8 +403,9 @@ SCRIPT_ERROR_VI: dict[str, str] = {
 }
 
 _SCRIPT_ERROR_TEXTS = (   # (type, what, pattern of Python's text whose group "value" is the value named)
+    # the text may be cut before its closing quote (engine/scripting.py keeps 200 characters)
     ("ValueError", "number", re.compile(r"^(?:invalid literal for int\(\) with base \d+|could not convert string to "
-                                        r"float): (?P<q>['\"])(?P<value>.*)(?P=q)$", re.S)),
+                                        r"float): (?P<q>['\"])(?P<value>.*?)(?P=q)?$", re.S)),
     ("ValueError", "unpacking", re.compile(r"^unpacking length$|^(?:too many|not enough) values to unpack")),
     ("TypeError", "iterable", re.compile(r"^not iterable$|is not iterable$")),
     ("KeyError", "", re.compile(r"^(?P<q>['\"]?)(?P<value>.+)(?P=q)$", re.S)),

@@ -241,6 +241,7 @@ class StepThrough:
     signatures_ok: bool
     field_titles: dict
     redacted_fields: tuple[str, ...]
+    element_titles: dict = field(default_factory=dict)     # element id -> its name in the diagram
 
     @property
     def intact(self) -> bool:
@@ -280,7 +281,8 @@ def step_through(uow: UnitOfWork, *, actor: Actor, number: str, via: access_log.
             unit_name=case.unit.name, classification=case.classification, started_at=case.started_at,
             ended_at=case.ended_at, has_diagram=has_diagram(record.files.get(record.main_file, "")),
             steps=tuple(steps), replay=replayed, chain=chain, checkpoints=marks, signatures_ok=checks.ok,
-            field_titles=titles, redacted_fields=tuple(sorted(policy.hidden)))
+            field_titles=titles, redacted_fields=tuple(sorted(policy.hidden)),
+            element_titles={e: m["title"] for e, m in record.meta.get("elements", {}).items() if m.get("title")})
 
 
 def _names(reader: UnitOfWork, rows, bodies) -> dict:

@@ -25,6 +25,12 @@ EVENTS = {
     "case.failed": "Lỗi khi xử lý", "case.retried": "Chạy lại", "case.data_corrected": "Sửa dữ liệu",
     "case.sent_back": "Trả về bước trước", "attachment.added": "Đính kèm tệp",
 }
+#: Why a step failed (a ``case.failed`` event's ``reason``, an error code of engine/errors.py), in short; the
+#: web app's messages say it at length, but the summary must not echo the data a script choked on.
+FAILURES = {"script.failed": "kịch bản bị lỗi", "script.limit": "kịch bản vượt giới hạn an toàn",
+            "script.not_allowed": "kịch bản dùng thành phần không được phép",
+            "script.name_undefined": "kịch bản dùng biến chưa có trong dữ liệu hồ sơ",
+            "script.syntax": "biểu thức hoặc kịch bản sai cú pháp", "engine.failed": "bộ máy quy trình báo lỗi"}
 STATUSES = {"running": "Đang xử lý", "completed": "Hoàn thành", "cancelled": "Đã hủy", "error": "Lỗi, chờ khắc phục"}
 LEVELS = {0: "Thường", 1: "Mật", 2: "Tối mật", 3: "Tuyệt mật"}
 CHECKS = {"chain": "Chuỗi băm của nhật ký", "checkpoints": "Điểm chốt đã ký", "replay": "Phát lại từ nhật ký",
@@ -108,6 +114,8 @@ def render(reader, *, case, record, rows, views, manifest, findings, data, polic
             mark = ("con dấu số của hệ thống" if signature["kind"] == "seal" else
                     f"ký số: {escape(signature.get('signer') or '')}")
         reason = data_view.get("reason") if isinstance(data_view.get("reason"), str) else ""
+        if row.type == "case.failed":
+            reason = _failure(reason, data_view.get("reason_params"))
         out.append(f"<tr><td>{row.seq}</td><td>{when(view['at'])}</td><td>{escape(EVENTS.get(row.type, row.type))}"
                    f"{' — ' + escape(reason) if reason else ''}</td><td>{escape(step or '')}</td>"
                    f"<td>{escape(people.get(row.actor, row.actor or 'hệ thống'))}</td><td>{escape(where)}</td>"
@@ -136,6 +144,12 @@ def render(reader, *, case, record, rows, views, manifest, findings, data, polic
         out.append("<li>Chưa có điểm chốt đã ký.</li>")
     out.append("</ul></body></html>")
     return "\n".join(out)
+
+
+def _failure(code: str, params) -> str:
+    error = params.get("error") if isinstance(params, dict) else None
+    text = FAILURES.get(code, "lỗi khi chạy")
+    return f"{text} ({error})" if isinstance(error, str) and error.isidentifier() else text
 
 
 def _title(case, policy) -> str:

@@ -24,7 +24,7 @@ from webapp import messages
 from webapp.context import current_actor, int_arg, uow
 from webapp.errors import status_of
 from webapp.i18n import format_date, format_datetime
-from webapp.templating import SYSTEM_FIELD_LABELS
+from webapp.templating import CLASSIFICATION_LABELS, STATUS_LABELS, SYSTEM_FIELD_LABELS
 
 bp = Blueprint("audit", __name__)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -70,7 +70,7 @@ def _date_arg(name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidInput("audit.invalid_period") from None
+        raise InvalidInput("audit.invalid_date", value=value[:20]) from None
 
 
 @bp.get("/audit/")
@@ -173,8 +173,14 @@ def _title(key: str, titles: dict) -> str:
     return titles[key].title if key in titles else key
 
 
+def _field(key: str, titles: dict) -> dict:
+    """A field's title; ``untitled`` when no form names it (a variable a script computes): its key is shown."""
+    title = _title(key, titles)
+    return {"key": key, "title": title, "untitled": title == key}
+
+
 def _rows(data: dict, titles: dict) -> list[dict]:
-    return [{"key": k, "title": _title(k, titles), "value": _value(v, titles.get(k))} for k, v in data.items()]
+    return [{**_field(k, titles), "value": _value(v, titles.get(k))} for k, v in data.items()]
 
 
 def _step_json(step: audit.AuditStep, trail: audit.StepThrough) -> dict:
@@ -188,15 +194,8 @@ def _step_json(step: audit.AuditStep, trail: audit.StepThrough) -> dict:
                      "text": _("Signature valid") if check.ok else messages.signature_message(check.code,
                                                                                                check.params),
                      "documents": [d.get("name") for d in check.documents]}
-    details = []
-    for key, value in step.details.items():
-        if key in ("input", "sealed_by", "definition") or value is None:
-            continue
-        if key == "changes" and isinstance(value, dict):
-            value = "; ".join(f"{_title(k, titles)}: {_value(v, titles.get(k))}" for k, v in value.items())
-        if key == "timers":
-            value = ", ".join(str(t) for t in value or [])
-        details.append({"key": key, "label": str(DETAIL_LABELS.get(key, key)), "value": _value(value)})
+    details = [{"key": key, "label": str(DETAIL_LABELS.get(key, key)), "value": value}
+               for key, value in _details(step, trail).items()]
     return {
         "seq": step.seq, "type": step.type, "label": messages.EVENT_VI.get(step.type, step.type),
         "at": format_datetime(step.at), "actor": step.actor, "actor_name": step.actor_name or step.actor,
@@ -204,7 +203,7 @@ def _step_json(step: audit.AuditStep, trail: audit.StepThrough) -> dict:
         "element": step.element, "element_title": step.element_title, "highlight": list(step.highlight),
         "active": list(step.active), "data_before": _rows(step.data_before, titles),
         "data_after": _rows(step.data_after, titles),
-        "changes": [{"key": k, "title": _title(k, titles), "before": _value(b, titles.get(k)),
+        "changes": [{**_field(k, titles), "before": _value(b, titles.get(k)),
                      "after": _value(a, titles.get(k))} for k, b, a in step.changes],
         "input": _rows(step.details.get("input") or {}, titles), "details": details,
         "documents": [{**d, "url": url_for("cases.document", document_id=d["id"]),
@@ -213,6 +212,28 @@ def _step_json(step: audit.AuditStep, trail: audit.StepThrough) -> dict:
         "attachments": [{**a, "url": url_for("cases.download", attachment_id=a["id"])} for a in step.attachments],
         "signature": signature, "chain_ok": step.chain_ok, "replayed": step.replayed, "redacted": step.redacted,
         "hash": step.hash}
+
+
+def _details(step: audit.AuditStep, trail: audit.StepThrough) -> dict[str, str]:
+    """What the event says besides the data, in words: a failure's Vietnamese message, names and labels
+    rather than codes."""
+    titles, elements = trail.field_titles, trail.element_titles
+    shown = {}
+    for key, value in step.details.items():
+        if key in ("input", "sealed_by", "definition", "reason_params") or value in (None, [], {}):
+            continue
+        if key == "reason" and step.type == "case.failed":
+            value = messages.reason_message(value, step.details.get("reason_params"))
+        elif key in ("changes", "corrections") and isinstance(value, dict):
+            value = "; ".join(f"{_title(k, titles)}: {_value(v, titles.get(k))}" for k, v in value.items())
+        elif key in ("timers", "skipped", "element"):
+            value = ", ".join(elements.get(e, e) for e in ([value] if isinstance(value, str) else value or []))
+        elif key == "key" and value == trail.process:
+            value = trail.process_name
+        elif key == "classification":
+            value = str(CLASSIFICATION_LABELS.get(value, value))
+        shown[key] = _value(value)
+    return shown
 
 
 DETAIL_LABELS = {"reason": _l("Reason"), "to_seq": _l("Rebuilt up to event"), "element": _l("Step"),
@@ -239,7 +260,25 @@ def access_log_page():
                       detail={"user": username})
     page = access_log.entries(uow(), username=username, page=int_arg("page", 1), per_page=50)
     return render_template("audit/log.html", page=page, username=username, labels=messages.ACCESS_VI,
-                           pages=max((page.total + 49) // 50, 1))
+                           detail_text=_log_detail, pages=max((page.total + 49) // 50, 1))
+
+
+def _log_detail(detail: dict) -> str:
+    """An entry's recorded parameters in words: «trạng thái: Đã hoàn thành; chỉ hồ sơ quá hạn: có»."""
+    parts = []
+    for key, value in detail.items():
+        if key == "page":
+            continue
+        if isinstance(value, bool):
+            value = "có" if value else "không"
+        elif key == "status":
+            value = STATUS_LABELS.get(value, value)
+        elif key == "clearance":
+            value = CLASSIFICATION_LABELS.get(value, "bản đầy đủ" if value == "full" else value)
+        elif key in ("from", "to"):
+            value = format_date(value)
+        parts.append(f"{messages.ACCESS_DETAIL_VI.get(key, key)}: {value}")
+    return "; ".join(parts)
 
 
 # The archive ---------------------------------------------------------------------------------------

@@ -35,9 +35,10 @@ def _page(number: str, form: dict | None = None, status: int = 200):
                 opened.append(element)
     checks = verification.verify_case_signatures(uow(), number).by_seq()
     done = [e for e in view.events if e.type in seals.REPAIR_EVENTS]
+    failure = messages.reason_message(view.error.get("reason"), view.error.get("reason_params")) if view.error else None
     return render_template("repairs/case.html", case=view, titles=titles, steps=opened, repairs=done, checks=checks,
-                           form=form or {}, signature_text=lambda c: messages.signature_message(c.code, c.params)
-                           ), status
+                           form=form or {}, failure=failure,
+                           signature_text=lambda c: messages.signature_message(c.code, c.params)), status
 
 
 @bp.get("/<number>/repairs")
