@@ -1,5 +1,7 @@
 """P1, admission of a new member, through the engine services on a real database."""
 
+import pytest
+
 from engine.services import history
 from tests.people import CELL
 from tests.procedures import P1_START, run_p1, step_data
@@ -21,6 +23,19 @@ def test_returned_application_comes_back_to_the_applicant(people):
     people.cell_secretary.completes("review_application", case,
                                     {"review_decision": "return", "review_comment": "Bổ sung lý lịch gia đình."})
     assert people.applicant.task("submit_application", case)
+
+
+def test_the_secretary_approves_only_after_confirming_age_and_certificate(people):
+    from engine.errors import InvalidFormData
+    case = people.applicant.opens("admission", unit=CELL, data=P1_START)
+    people.applicant.completes("submit_application", case, step_data("submit_application"))
+    with pytest.raises(InvalidFormData) as refused:
+        people.cell_secretary.completes("review_application", case, {
+            "review_decision": "approve", "review_comment": "Đồng ý.", "eligible_age": False})
+    assert {e.field: e.code for e in refused.value.errors} == {"eligible_age": "const", "certificate_valid": "required"}
+    people.cell_secretary.completes("review_application", case, {   # not eligible: refusing needs no confirmation
+        "review_decision": "reject", "review_comment": "Chưa đủ 18 tuổi.", "eligible_age": False})
+    assert people.applicant.sees(case).status == "completed"
 
 
 def test_cell_vote_below_two_thirds_ends_the_case(people):
