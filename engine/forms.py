@@ -107,6 +107,21 @@ def register_fields(schema: dict | None) -> list[RegisterField]:
     return found
 
 
+def decision_field(schema: dict | None) -> str | None:
+    """The name of the form's top-level field marked ``"x-decision": true`` (what the step decided)."""
+    for name, prop in ((schema or {}).get("properties") or {}).items():
+        if isinstance(prop, dict) and prop.get("x-decision"):
+            return name
+    return None
+
+
+def reason_fields(schema: dict | None) -> list[tuple[str, str]]:
+    """(name, title) of the form's top-level fields marked ``"x-reason": true``: why the step decided as
+    it did (the comment of a dossier returned for supplement), in the form's order."""
+    return [(name, prop.get("title") or name) for name, prop in ((schema or {}).get("properties") or {}).items()
+            if isinstance(prop, dict) and prop.get("x-reason")]
+
+
 def typed_errors(schema: dict | None, data: object, *, cache_key: object | None = None
                  ) -> tuple[list[FieldError], list[RegisterField]]:
     """Check what a person typed into a form whose register fields the engine fills.

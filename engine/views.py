@@ -74,6 +74,20 @@ class DefinitionView:
 
 
 @dataclass(frozen=True)
+class ReturnNotice:
+    """A step sent the case back for supplement (its ``x-decision`` was ``return``): which step, who,
+    when, and the reasons given (its fields marked ``x-reason``) as (field title, text)."""
+
+    step: str
+    decision: str
+    reasons: tuple[tuple[str, str], ...]
+    at: datetime
+    actor: str | None
+    actor_name: str | None
+    tasks: tuple[str, ...]          # the tasks it opened (the steps the case was returned to)
+
+
+@dataclass(frozen=True)
 class TaskView:
     id: str
     case: str
@@ -99,6 +113,8 @@ class TaskView:
     decisions: tuple[str, ...] = ()
     instructions: str = ""
     case_version: int | None = None
+    ended_at: datetime | None = None
+    returned: ReturnNotice | None = None     # why the case came back to this step (get_task(with_return=True))
 
     def as_json(self, *, detail: bool = False) -> dict:
         data = {"id": self.id, "case": self.case, "element": self.element, "title": self.title,

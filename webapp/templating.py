@@ -16,7 +16,7 @@ STATUS_LABELS = {
 }
 CLASSIFICATION_LABELS = {0: _l("Normal"), 1: _l("Confidential"), 2: _l("Secret"), 3: _l("Top secret")}
 STEP_STATE_LABELS = {"done": _l("Done"), "active": _l("Being handled"), "waiting": _l("Waiting to be taken"),
-                     "pending": _l("Not reached")}
+                     "pending": _l("Not reached"), "skipped": _l("Not carried out")}
 CERTIFICATE_STATE_LABELS = {"active": _l("Active"), "pending": _l("Waiting for activation"), "revoked": _l("Revoked"),
                             "expired": _l("Expired"), "not_yet_valid": _l("Not yet valid")}
 REVOCATION_REASON_LABELS = {"key_compromise": _l("Lost or broken token, exposed key"),

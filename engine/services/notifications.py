@@ -1,5 +1,5 @@
 """Notifications inside the application: a new task for you or your role, a returned dossier, a deadline
-that comes close, a task a colleague handed to you.
+that comes close, a task a colleague handed to you, the end of a case you opened.
 
 :func:`on_step` is called by ``steps.finish`` inside the step's own transaction, so a task and its
 notifications appear together or not at all. Recipients are computed once, when the task opens: the
@@ -13,11 +13,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 
+from engine import forms
 from engine.models import Case, JSONType, Notification, RoleAssignment, Task, User, UTCDateTime
 from engine.uow import UnitOfWork
 from engine.views import Actor
 
-KINDS = ("task.assigned", "case.returned", "task.due_soon", "task.delegated")
+KINDS = ("task.assigned", "case.returned", "task.due_soon", "task.delegated", "case.ended")
 DUE_SOON = timedelta(days=3)
 #: Decision values that send a dossier back to an earlier step (the ``x-decision`` field of a form).
 RETURN_DECISIONS = ("return",)
@@ -70,19 +71,32 @@ def on_step(uow: UnitOfWork, case: Case, *, event_type: str, data: dict, tasks: 
             uow.session.execute(_TO_ROLE_HOLDERS, {**values, "role": task.role, "unit_id": task.unit_id})
 
 
+def on_case_ended(uow: UnitOfWork, case: Case, *, actor: str | None, outcome: str | None) -> None:
+    """Tell the person who opened the case that it ended (``case.ended``: completed, naming the end event
+    reached when known, or cancelled), in the transaction of the step that ended it; not when that step
+    was their own (they saw it end)."""
+    if case.started_by_id is None:
+        return
+    starter = uow.session.get(User, case.started_by_id)
+    if starter is None or (actor is not None and starter.username == actor):
+        return
+    from engine.services.definitions import record
+    title = record(uow, case.definition_id).element(outcome).get("title") if outcome else None
+    uow.session.execute(_TO_NAMED_USER, {
+        "case_id": case.id, "task_id": None, "kind": "case.ended", "now": uow.now, "user_id": starter.id,
+        "classification": case.classification,
+        "params": {"case": case.number, "case_title": case.title, "status": case.status, "outcome": title or outcome}})
+
+
 def _decision(uow: UnitOfWork, case: Case, data: dict) -> str | None:
     from engine.services.definitions import record  # the immutable per-process cache of definitions
     try:
         schema = record(uow, case.definition_id).task_form(data.get("element") or "")
     except (KeyError, ValueError):
         return None
-    if not schema:
-        return None
-    for name, prop in (schema.get("properties") or {}).items():
-        if isinstance(prop, dict) and prop.get("x-decision"):
-            value = (data.get("input") or {}).get(name)
-            return value if isinstance(value, str) else None
-    return None
+    name = forms.decision_field(schema)
+    value = (data.get("input") or {}).get(name) if name else None
+    return value if isinstance(value, str) else None
 
 
 def _recipients(uow: UnitOfWork, task: Task, classification: int) -> list[int]:

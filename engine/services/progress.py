@@ -3,7 +3,11 @@ diagram to draw them on. Computed from the task rows and the journal (no workflo
 
 * done: human steps completed (``task.completed`` events' ``element``), timers fired, the start event;
 * active: open tasks someone has claimed (or that name one user);
-* waiting: open tasks waiting for someone holding the role to pick them up.
+* waiting: open tasks waiting for someone holding the role to pick them up;
+* skipped: on an ended case, the steps it never reached (not "pending": nothing will come).
+
+An ended case names its ``outcome``, the end event it reached (journaled by the step that ended it), and
+a case sent back for supplement says why (``returns``, engine/services/returns.py).
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from engine.models import Case, CaseEvent, Task, Unit, User
-from engine.services import organisation
+from engine.services import definitions, organisation, returns
+from engine.services.checkpoints import ENDED
 from engine.services.cases import load_visible_case
 from engine.uow import UnitOfWork
-from engine.views import Actor
+from engine.views import Actor, ReturnNotice
 
 BPMNDI = "{http://www.omg.org/spec/BPMN/20100524/DI}"
 HUMAN = ("userTask", "manualTask")
@@ -52,7 +57,7 @@ class OpenStep:
 class StepLine:
     element: str
     title: str
-    state: str                 # done, active, waiting, pending
+    state: str                 # done, active, waiting, pending, skipped
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ class ProgressView:
     last_change: datetime | None = None
     error_step: str | None = None
     extra: dict = field(default_factory=dict)
+    outcome: str | None = None                    # the title of the end event the case ended on
+    returns: tuple[ReturnNotice, ...] = ()        # why open steps were sent back to (the latest last)
 
     def as_json(self) -> dict:
         from engine.views import _iso
@@ -99,17 +106,26 @@ def case_progress(uow: UnitOfWork, *, number: str, actor: Actor) -> ProgressView
         elements = definition.meta.get("elements", {})
         open_steps = _open_steps(reader, case)
         done: list[str] = []
-        last_change = None
+        last_change = outcome = None
+        record = definitions.record(reader, case.definition_id)
+        hidden = returns.hidden_fields(record, case, actor.clearance)
+        open_ids = {s.task_id for s in open_steps}
+        notices: list[ReturnNotice] = []
         import json
-        for event_type, body, at in reader.session.execute(
-                select(CaseEvent.type, CaseEvent.body, CaseEvent.at).where(CaseEvent.case_id == case.id)
-                .order_by(CaseEvent.seq)).all():
+        for event_type, body, at, by in reader.session.execute(
+                select(CaseEvent.type, CaseEvent.body, CaseEvent.at, CaseEvent.actor)
+                .where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)).all():
             last_change = at
             data = json.loads(body)["data"]
+            outcome = data.get("outcome") or outcome
             if event_type == "case.started":
                 done.extend(e for e, m in elements.items() if m.get("kind") == "startEvent")
             elif event_type == "task.completed" and data.get("element"):
                 done.append(data["element"])
+                notice = returns.from_event(record, data, at=at, actor=by, hidden=hidden) \
+                    if open_ids.intersection(o.get("task") for o in data.get("opened") or ()) else None
+                if notice is not None:
+                    notices.append(notice)
             elif event_type == "timer.fired":
                 done.extend(t for t in data.get("timers") or [] if isinstance(t, str))
         active = [s.element for s in open_steps if s.claimed]
@@ -120,7 +136,7 @@ def case_progress(uow: UnitOfWork, *, number: str, actor: Actor) -> ProgressView
             if meta.get("kind") not in HUMAN:
                 continue
             state = ("active" if element in active else "waiting" if element in waiting
-                     else "done" if element in done_unique else "pending")
+                     else "done" if element in done_unique else "skipped" if case.status in ENDED else "pending")
             lines.append(StepLine(element=element, title=meta.get("title") or element, state=state))
         return ProgressView(number=case.number, title=case.title, process_name=definition.name, status=case.status,
                             has_diagram=has_diagram(definition.files.get(definition.main_file, "")),
@@ -128,7 +144,33 @@ def case_progress(uow: UnitOfWork, *, number: str, actor: Actor) -> ProgressView
                             waiting=tuple(dict.fromkeys(waiting)), open_steps=tuple(open_steps), steps=tuple(lines),
                             started_at=case.started_at, ended_at=case.ended_at, events=case.event_count,
                             last_change=last_change,
-                            error_step=(case.error or {}).get("step") or (case.error or {}).get("element"))
+                            error_step=(case.error or {}).get("step") or (case.error or {}).get("element"),
+                            outcome=_outcome_title(elements, outcome),
+                            returns=tuple(returns.with_names(reader, notices)))
+
+
+def _outcome_title(elements: dict, outcome: str | None) -> str | None:
+    return (elements.get(outcome) or {}).get("title") or outcome if outcome else None
+
+
+def outcomes_of_my_cases(uow: UnitOfWork, *, actor: Actor, numbers: list[str]) -> dict[str, str]:
+    """number -> the end event each completed case the actor started ended on (the "my requests" list),
+    from the journal events that ended them (one query)."""
+    if not numbers:
+        return {}
+    import json
+    with uow.reader() as reader:
+        rows = reader.session.execute(
+            select(Case.number, Case.definition_id, CaseEvent.body)
+            .join(CaseEvent, (CaseEvent.case_id == Case.id) & (CaseEvent.at == Case.ended_at))
+            .where(Case.number.in_(numbers), Case.started_by_id == actor.user_id,
+                   Case.classification <= actor.clearance, Case.status == "completed")).all()
+        result = {}
+        for number, definition_id, body in rows:
+            outcome = json.loads(body)["data"].get("outcome")
+            if outcome:
+                result[number] = _outcome_title(definitions.record(reader, definition_id).meta["elements"], outcome)
+        return result
 
 
 def _open_steps(reader: UnitOfWork, case: Case) -> list[OpenStep]:

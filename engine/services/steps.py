@@ -111,6 +111,7 @@ def finish(uow: UnitOfWork, case: Case, workflow, *, event_type: str, actor: str
         if runtime.is_completed(workflow) and case.status == "running":
             case.status = "completed"
             case.ended_at = uow.now
+            data = {**data, "outcome": runtime.outcome(workflow)}     # the end event reached (docs/journal.md)
         if case.status == "running":
             case.due_at = case_due(uow, case, definition_of(uow, case).meta, new_rows)
         if case.restricted:
@@ -123,6 +124,7 @@ def finish(uow: UnitOfWork, case: Case, workflow, *, event_type: str, actor: str
         raise StepConflict(number=case.number) from exc
     if case.status in checkpoints.ENDED and case.ended_at == uow.now:
         checkpoints.on_case_ended(uow, case)     # the ended chain, signed by the system (docs/audit.md)
+        notifications.on_case_ended(uow, case, actor=actor, outcome=data.get("outcome"))
     notifications.on_step(uow, case, event_type=event_type, data=data, tasks=new_rows)
     return event
 

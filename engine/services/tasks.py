@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 from engine.errors import InvalidInput, NotAllowed, NotFound, StepConflict, TaskAlreadyCompleted
 from engine.models import Case, Definition, Task, Unit, User
 from engine.services import (access, assignments, history, notifications, organisation, outputs, people_fields,
-                             registers, steps)
+                             registers, returns, steps)
 from engine.spiff import runtime
 from engine.spiff.runtime import step_time
 from engine.uow import UnitOfWork
@@ -77,6 +77,13 @@ def _entitled(actor: Actor, view: str):
     return Task.id.in_(union(*lookups) if len(lookups) > 1 else lookups[0])
 
 
+def has_open_task(uow: UnitOfWork, *, actor: Actor, number: str) -> bool:
+    """Whether the actor may act on an open task of case ``number`` (named, claimed, or of a role held)."""
+    with uow.reader() as reader:
+        return reader.session.scalar(select(Task.id).join(Case, Task.case_id == Case.id).where(
+            Case.number == number, Task.state == OPEN, _entitled(actor, "all")).limit(1)) is not None
+
+
 def list_open_tasks(uow: UnitOfWork) -> list[TaskView]:
     """Every open task (administrators and tooling)."""
     with uow.reader() as reader:
@@ -109,14 +116,15 @@ def task_views(uow: UnitOfWork, actor: Actor | None, conditions: list, *, order=
             id=task.id, case=row.number, case_title=row.title, process=row.key, process_name=row.name,
             element=task.element, title=task.title, role=task.role, unit=row[7], unit_name=row[8],
             assignee=row[9], candidate=row[10], state=task.state, created_at=task.created_at, due_at=task.due_at,
-            classification=row.classification, applicant=row[11], case_version=row.version,
+            classification=row.classification, applicant=row[11], case_version=row.version, ended_at=task.ended_at,
             can_claim=entitled and task.state == "ready" and task.assignee_id is None,
             can_complete=entitled and task.state == "ready" and free_or_mine))
     return views
 
 
-def get_task(uow: UnitOfWork, *, task_id: str, actor: Actor | None) -> TaskView:
-    """One task with its form, flags and instructions; visible to those entitled to it or to its case."""
+def get_task(uow: UnitOfWork, *, task_id: str, actor: Actor | None, with_return: bool = False) -> TaskView:
+    """One task with its form, flags and instructions; visible to those entitled to it or to its case.
+    ``with_return``: also why the case was sent back to it, when it was (engine/services/returns.py)."""
     with uow.reader() as reader:
         task = reader.session.get(Task, str(task_id))
         if task is None:
@@ -131,9 +139,11 @@ def get_task(uow: UnitOfWork, *, task_id: str, actor: Actor | None) -> TaskView:
         definition = steps.definition_of(reader, case)
         meta = definition.element(task.element)
         form = definition.form(meta.get("form"))
+        returned = returns.for_task(reader, case, task.id, clearance=actor.clearance if actor else 3) \
+            if with_return else None
         return TaskView(**{**view.__dict__, "form": form, "signature_required": bool(meta.get("signature_required")),
                            "decisions": tuple(meta.get("decisions") or ()),
-                           "instructions": meta.get("instructions") or ""})
+                           "instructions": meta.get("instructions") or "", "returned": returned})
 
 
 def claim_task(uow: UnitOfWork, *, task_id: str, actor: Actor) -> TaskView:

@@ -15,6 +15,8 @@ from uuid import UUID
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as _timer_module
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 # The events a case is sent must be of the classes SpiffBpmnParser gives its catching events: SpiffWorkflow
 # matches an event to a waiting task by class identity, so a base-class message is caught by nothing.
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition, SignalEventDefinition
@@ -236,6 +238,28 @@ def waiting_messages(workflow: BpmnWorkflow) -> list[str]:
 
 def is_completed(workflow: BpmnWorkflow) -> bool:
     return workflow.is_completed()
+
+
+def outcome(workflow: BpmnWorkflow) -> str | None:
+    """The end event a completed workflow ended on (its element id): the last one of the process itself
+    reached, preferring one not reached through a non-interrupting boundary event (the reminder of an
+    overdue step ends a side branch, not the case). None while the workflow runs."""
+    if not workflow.is_completed():
+        return None
+    reached = [t for t in workflow.tasks.values()
+               if isinstance(t.task_spec, EndEvent) and t.has_state(TaskState.COMPLETED) and t.task_spec.bpmn_id]
+    main = [t for t in reached if not _after_side_branch(t)]
+    last = max(main or reached, key=lambda t: t.last_state_change, default=None)
+    return None if last is None else last.task_spec.bpmn_id
+
+
+def _after_side_branch(task) -> bool:
+    parent = task.parent
+    while parent is not None:
+        if isinstance(parent.task_spec, BoundaryEvent) and not parent.task_spec.cancel_activity:
+            return True
+        parent = parent.parent
+    return False
 
 
 def current_data(workflow: BpmnWorkflow) -> dict:

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import InvalidInput, NotAllowed, NotFound
-from engine.services import attachments, colleagues, logins, notifications, progress, search, tokens
+from engine.services import attachments, cases, colleagues, logins, notifications, progress, search, tokens
 from tests.conftest import DEMO_PASSWORD
 from tests.people import CELL, OTHER_COMMUNE_CELL
 from tests.procedures import P1_START, P1_START_ELSEWHERE, run_p1, step_data
@@ -144,3 +144,42 @@ def test_search_applies_clearance_and_unit_scope(people):
     assert {c.number for c in search.search_cases(people.uow, actor=people.standing_board.actor).items} == {mine, secret}
     assert search.search_cases(people.uow, actor=people.applicant.actor, mine=True).total == 2
     assert elsewhere
+
+
+def test_the_applicant_is_notified_in_the_step_that_ends_his_request_naming_how_it_ended(people):
+    case = people.applicant.opens("admission", unit=CELL, data=P1_START)
+    run_p1(people, case, until="admission_ceremony")
+    assert [n for n in notifications.list_notifications(people.uow, actor=people.applicant.actor)
+            if n.kind == "case.ended"] == []                                   # no step before the last told him
+    people.cell_secretary.completes("admission_ceremony", case, step_data("admission_ceremony"))
+    [ended] = [n for n in notifications.list_notifications(people.uow, actor=people.applicant.actor)
+               if n.kind == "case.ended"]
+    assert ended.case == case and ended.task_id is None and ended.params["status"] == "completed"
+    assert ended.params["outcome"] == "Đã kết nạp (đảng viên dự bị)"
+    assert "case.ended" not in [n.kind for n in notifications.list_notifications(
+        people.uow, actor=people.cell_secretary.actor)]
+
+
+def test_a_request_ends_on_its_main_end_event_even_when_a_reminder_finishes_after_it(people, uow, clock):
+    case = people.applicant.opens("admission", unit=CELL, data=P1_START)
+    run_p1(people, case, until="admission_ceremony")
+    clock.advance(days=45)
+    cases.run_due_timers(uow)                                                  # the overdue ceremony: a reminder
+    people.cell_secretary.completes("admission_ceremony", case, step_data("admission_ceremony"))
+    people.committee_office.completes("remind_ceremony", case, {"reminder_note": "Đã đôn đốc chi bộ."})
+    state = progress.case_progress(people.uow, number=case, actor=people.applicant.actor)
+    assert state.status == "completed" and state.outcome == "Đã kết nạp (đảng viên dự bị)"
+    assert {line.state for line in state.steps} == {"done"}
+
+
+def test_a_rejected_request_names_its_end_and_the_steps_it_never_reached(people):
+    case = people.applicant.opens("admission", unit=CELL, data=P1_START)
+    people.applicant.completes("submit_application", case, step_data("submit_application"))
+    people.cell_secretary.completes("review_application", case, {"review_decision": "reject",
+                                                                  "review_comment": "Chưa đủ điều kiện."})
+    state = progress.case_progress(people.uow, number=case, actor=people.applicant.actor)
+    assert state.outcome == "Không tiếp nhận hồ sơ" and state.returns == ()
+    assert [line.state for line in state.steps][:3] == ["done", "done", "skipped"]
+    assert "pending" not in {line.state for line in state.steps}
+    assert progress.outcomes_of_my_cases(people.uow, actor=people.applicant.actor, numbers=[case]) == \
+        {case: "Không tiếp nhận hồ sơ"}

@@ -52,7 +52,7 @@ def index():
 
 def _task_page(task_id: str, *, typed=None, errors=None, error: str | None = None, status: int = 200):
     actor = current_actor()
-    task = tasks.get_task(uow(), task_id=task_id, actor=actor)
+    task = tasks.get_task(uow(), task_id=task_id, actor=actor, with_return=True)
     try:
         case = cases.get_case(uow(), number=task.case, actor=actor, with_events=False)
         files = attachments.list_attachments(uow(), number=task.case, actor=actor)
@@ -132,6 +132,8 @@ def complete(task_id):
                           status=status_of(exc))
     flash(_("Step “%(title)s” of case %(case)s is done.", title=task_view.title, case=number), "success")
     _flash_numbers_given(task_view.form, number, actor)
+    if task_view.applicant == actor.username and not tasks.has_open_task(uow(), actor=actor, number=number):
+        return redirect(url_for("requests.show", number=number))    # the applicant follows his request
     return redirect(url_for("inbox.index"))
 
 

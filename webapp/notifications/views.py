@@ -18,7 +18,11 @@ def text_of(item: notifications.NotificationView) -> str:
     if params.get("due_at"):
         from engine.clock import parse_iso
         params["due"] = format_date(parse_iso(params["due_at"]))
-    return messages.render(messages.NOTIFICATION_VI.get(item.kind, "{case}"), params)
+    kind = item.kind
+    if kind == "case.ended":     # cancelled, or completed naming the end event reached when known
+        kind = "case.ended.cancelled" if params.get("status") == "cancelled" else \
+            "case.ended.outcome" if params.get("outcome") else kind
+    return messages.render(messages.NOTIFICATION_VI.get(kind, "{case}"), params)
 
 
 @bp.get("/notifications")
@@ -34,6 +38,8 @@ def open_one(notification_id: int):
     item = notifications.mark_read(uow(), actor=current_actor(), notification_id=notification_id)
     if item.task_id:
         return redirect(url_for("inbox.task", task_id=item.task_id))
+    if item.kind == "case.ended":       # only the person who opened the case gets it
+        return redirect(url_for("requests.show", number=item.case))
     return redirect(url_for("cases.show", number=item.case))
 
 

@@ -72,8 +72,10 @@ def start(key: str):
 @login_required
 def mine():
     result = search.search_cases(uow(), actor=current_actor(), mine=True, page=int_arg("page", 1), per_page=20)
-    states = progress.open_steps_of_my_cases(uow(), actor=current_actor(), numbers=[c.number for c in result.items])
-    return render_template("requests/index.html", result=result, states=states,
+    numbers = [c.number for c in result.items]
+    states = progress.open_steps_of_my_cases(uow(), actor=current_actor(), numbers=numbers)
+    outcomes = progress.outcomes_of_my_cases(uow(), actor=current_actor(), numbers=numbers)
+    return render_template("requests/index.html", result=result, states=states, outcomes=outcomes,
                            pages=max((result.total + 19) // 20, 1))
 
 
