@@ -8,9 +8,7 @@ import pytest
 
 from engine.errors import DefinitionInvalid
 from engine.services import definitions
-from tests.bpmn_builder import HEADER, flow, process, script_process, user_task, write_bundle
-from tests.people import CELL
-from tests.procedures import P1_START
+from tests.bpmn_builder import flow, process, script_process, user_task, write_bundle
 
 ROOT = Path(__file__).resolve().parents[2]
 

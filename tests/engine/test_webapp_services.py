@@ -1,7 +1,6 @@
 """The engine services the web app needs: notifications, login throttling, tokens, progress, colleagues."""
 
 import io
-from datetime import timedelta
 
 import pytest
 
