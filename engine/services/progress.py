@@ -23,6 +23,7 @@ from engine.models import Case, CaseEvent, Task, Unit, User
 from engine.services import definitions, organisation, returns
 from engine.services.checkpoints import ENDED
 from engine.services.cases import load_visible_case
+from engine.spiff import parser
 from engine.uow import UnitOfWork
 from engine.views import Actor, ReturnNotice
 
@@ -132,7 +133,8 @@ def case_progress(uow: UnitOfWork, *, number: str, actor: Actor) -> ProgressView
         waiting = [s.element for s in open_steps if not s.claimed and s.element not in active]
         done_unique = tuple(dict.fromkeys(done))
         lines = []
-        for element, meta in elements.items():
+        order = _process_order(record)
+        for element, meta in sorted(elements.items(), key=lambda item: order.get(item[0], len(order))):
             if meta.get("kind") not in HUMAN:
                 continue
             state = ("active" if element in active else "waiting" if element in waiting
@@ -147,6 +149,14 @@ def case_progress(uow: UnitOfWork, *, number: str, actor: Actor) -> ProgressView
                             error_step=(case.error or {}).get("step") or (case.error or {}).get("element"),
                             outcome=_outcome_title(elements, outcome),
                             returns=tuple(returns.with_names(reader, notices)))
+
+
+def _process_order(record: definitions.DefinitionRecord) -> dict[str, int]:
+    """element id -> its place in the process as SpiffWorkflow reads it from the start event (the stored
+    ``elements`` mapping has no order on PostgreSQL: JSONB sorts its keys)."""
+    process = parser.cached_process(record.sha256, record.key, record.files, record.main_file)
+    names = [*process.spec.task_specs, *(n for spec in process.subprocess_specs.values() for n in spec.task_specs)]
+    return {name: index for index, name in enumerate(dict.fromkeys(names))}
 
 
 def _outcome_title(elements: dict, outcome: str | None) -> str | None:
