@@ -21,7 +21,7 @@ from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 from engine import dialects, lint
 from engine.conventions import BPMN, NS, properties
-from engine.errors import DefinitionInvalid, Problem
+from engine.errors import DefinitionInvalid, InvalidInput, Problem
 
 #: A file with more problems than this reports these and says there are more: a 3.5 MB file of 150,000
 #: steps without a role took a minute and a 33 MB page to list them all.
@@ -59,7 +59,7 @@ def bundle_from_path(path: str | Path) -> Bundle:
     define the processes it calls. Missing referenced files are left for validation to report."""
     path = Path(path)
     folder = path.parent
-    files: dict[str, str] = {path.name: path.read_text(encoding="utf-8")}
+    files: dict[str, str] = {path.name: _text_of(path)}
     try:
         root = etree.fromstring(files[path.name].encode("utf-8"))
     except etree.XMLSyntaxError:
@@ -67,15 +67,15 @@ def bundle_from_path(path: str | Path) -> Bundle:
     for name in _referenced_files(root):
         candidate = folder / name
         if candidate.is_file() and _inside(folder, candidate):
-            files[str(PurePosixPath(name))] = candidate.read_text(encoding="utf-8")
+            files[str(PurePosixPath(name))] = _text_of(candidate)
     for dmn in sorted(folder.glob("*.dmn")):
-        files[dmn.name] = dmn.read_text(encoding="utf-8")
+        files[dmn.name] = _text_of(dmn)
     called = {node.get("calledElement") for node in root.iter(f"{BPMN}callActivity")} - {None}
     defined = {p.get("id") for p in root.iter(f"{BPMN}process")}
     for other in sorted(folder.glob("*.bpmn")):
         if other == path or not (called - defined):
             continue
-        text = other.read_text(encoding="utf-8")
+        text = _text_of(other)
         try:
             ids = {p.get("id") for p in etree.fromstring(text.encode("utf-8")).iter(f"{BPMN}process")}
         except etree.XMLSyntaxError:
@@ -84,6 +84,15 @@ def bundle_from_path(path: str | Path) -> Bundle:
             files[other.name] = text
             defined |= ids
     return Bundle(main=path.name, files=files)
+
+
+def _text_of(path: Path) -> str:
+    """A file of a bundle as text: UTF-8 as the modelers write it (a BOM kept: the hash is of the file),
+    else refused by name, as an upload is (the bundle's hash and every parse work on the text)."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidInput("upload.not_utf8", name=path.name) from None
 
 
 def _referenced_files(root: etree._Element) -> list[str]:

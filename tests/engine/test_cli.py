@@ -105,3 +105,13 @@ def _admission_copy(folder: Path, change) -> Path:
     for form in (ROOT / "bpmn/admission/forms").iterdir():
         (folder / "forms" / form.name).write_text(form.read_text(encoding="utf-8"), encoding="utf-8")
     return path
+
+
+@pytest.mark.parametrize("raw", ["<bpmn:definitions name='Quy trình'/>".encode("latin-1"), b"\x89PNG\r\n\x1a\n\x00"])
+def test_a_file_that_is_not_utf8_text_is_refused_by_name_not_with_an_unexpected_error(cli, tmp_path, raw):
+    path = tmp_path / "khac.bpmn"
+    path.write_bytes(raw)
+    for command in ("validate", "deploy"):
+        result = cli(command, str(path), ok=False)
+        assert result.returncode == 1, result.stderr
+        assert "Tệp «khac.bpmn» không phải văn bản UTF-8" in result.stderr
