@@ -31,6 +31,8 @@ def test_the_applicant_whose_admission_was_rejected_sees_it_was_rejected(login, 
     listing = applicant.get("/requests").get_data(as_text=True)
     assert "Đã hoàn thành — Không tiếp nhận hồ sơ" in listing
     assert "Đã hoàn thành — Đã kết nạp (đảng viên dự bị)" in listing
+    clerk_page = login("cell_secretary").get(f"/cases/{rejected}").get_data(as_text=True)   # the clerk sees it too
+    assert "Đã hoàn thành — Không tiếp nhận hồ sơ" in clerk_page
 
 
 def test_the_applicant_is_notified_that_his_request_ended_and_how(login, people):
