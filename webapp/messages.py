@@ -509,11 +509,21 @@ def message(error: QuytrinhError) -> str:
     return render(template, params)
 
 
+#: What a JSON Schema ``format`` asks, in the words of the form's reader.
+FORMAT_VI: dict[str, str] = {
+    "date": "ngày, dạng năm-tháng-ngày, ví dụ 2026-11-26", "date-time": "ngày giờ, ví dụ 2026-11-26T08:30:00",
+    "time": "giờ, ví dụ 08:30:00", "email": "địa chỉ thư điện tử", "uri": "địa chỉ web", "ipv4": "địa chỉ IP",
+}
+
+
 def field_message(error: FieldError) -> str:
     if error.code == "const" and error.params.get("limit") is True:
         return render("«{title}» cần được đánh dấu xác nhận.", {"title": error.title or error.field})
+    params = dict(error.params)
+    if error.code == "format":
+        params["limit"] = FORMAT_VI.get(params.get("limit"), params.get("limit"))
     template = FIELD_VI.get(error.code, "«{title}» không hợp lệ.")
-    return render(template, {"title": error.title or error.field, **error.params})
+    return render(template, {"title": error.title or error.field, **params})
 
 
 def problem_message(problem: Problem) -> str:

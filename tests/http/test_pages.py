@@ -64,7 +64,7 @@ def test_a_bad_start_form_is_shown_again_with_messages_next_to_the_fields(login)
                                     "introducers": ["a"]})
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "«Ngày sinh» không đúng định dạng (date)." in page
+    assert "«Ngày sinh» không đúng định dạng (ngày, dạng năm-tháng-ngày, ví dụ 2026-11-26)." in page
     assert "«Quê quán» là bắt buộc." in page and "«Đảng viên giới thiệu» phải có ít nhất 2 mục." in page
     assert 'value="01/05/2000"' in page
 

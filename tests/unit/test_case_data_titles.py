@@ -1,4 +1,4 @@
-"""Every variable a procedure's scripts compute has a Vietnamese title in the JSON Schema named by the process's
+"""Every variable a procedure's scripts compute (and every multi-instance step's collected results) has a Vietnamese title in the JSON Schema named by the process's
 ``dataSchemaFilename`` (docs/lanes.md), so the case page, the step-through and the dossier never show a raw name."""
 
 import ast
@@ -13,6 +13,7 @@ from engine.conventions import NS, properties
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 FILES = sorted(BPMN_DIR.glob("*/*.bpmn"))
+OUTPUT_COLLECTION = f"{{{NS['bpmn']}}}loopDataOutputRef"
 SCRIPTS = (f"{{{NS['bpmn']}}}script", f"{{{NS['spiffworkflow']}}}preScript", f"{{{NS['spiffworkflow']}}}postScript")
 
 
@@ -48,6 +49,7 @@ def test_assignments_are_found():
 def test_every_computed_variable_has_a_title(path):
     for process in etree.parse(str(path)).getroot().iter(f"{{{NS['bpmn']}}}process"):
         computed = set().union(*(assigned(node.text) for node in process.iter(*SCRIPTS) if (node.text or "").strip()))
+        computed |= {(node.text or "").strip() for node in process.iter(OUTPUT_COLLECTION)} - {""}   # multi-instance results
         if not computed:
             continue
         schema_file = properties(process).get("dataSchemaFilename")
