@@ -214,6 +214,7 @@ def case_diagram(uow: UnitOfWork, *, number: str, actor: Actor) -> str:
 class FieldInfo:
     title: str
     enum_titles: dict
+    widget: str | None = None      # ``member``/``members``/``unit``: the value names people or a unit
 
 
 def field_titles(uow: UnitOfWork, *, number: str, actor: Actor) -> dict[str, FieldInfo]:
@@ -232,7 +233,9 @@ def field_titles(uow: UnitOfWork, *, number: str, actor: Actor) -> dict[str, Fie
             for key, prop in (schema.get("properties") or {}).items():
                 if isinstance(prop, dict) and key not in result:
                     titles = dict(zip(prop.get("enum") or [], prop.get("x-enum-titles") or []))
-                    result[key] = FieldInfo(title=prop.get("title") or key, enum_titles=titles)
+                    items = prop.get("items") if isinstance(prop.get("items"), dict) else {}
+                    result[key] = FieldInfo(title=prop.get("title") or key, enum_titles=titles,
+                                            widget=prop.get("x-widget") or items.get("x-widget"))
         return result
 
 

@@ -28,6 +28,13 @@ def test_case_pages_show_progress_data_timeline_and_an_empty_documents_section(l
     assert 'id="no-diagram"' in page or 'id="diagram"' in page
 
 
+def test_the_case_page_names_people_and_units_not_their_codes(login, people):
+    case = people.applicant.opens("admission", unit=CELL, data=P1_START)
+    page = login("cell_secretary").get(f"/cases/{case}").get_data(as_text=True)
+    assert "Trần Thị Bình, Lê Văn Cường" in page and "tranthibinh, levancuong" not in page   # the introducers
+    assert "Chi bộ thôn Đông" in page and "Nguyễn Văn An" in page                       # unit and opener
+
+
 def test_the_applicant_follows_a_request_live(login, people):
     case = people.applicant.opens("admission", unit=CELL, data=P1_START)
     applicant = login("applicant")

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import InvalidInput, QuytrinhError
-from engine.services import access_log, attachments, audit, cases, documents, progress, search, verification
+from engine.services import access_log, attachments, audit, cases, catalogue, documents, progress, search, verification
 from engine.views import STATUSES
 from webapp import messages
 from webapp.context import current_actor, int_arg, uow
@@ -38,14 +38,21 @@ def case_context(number: str) -> dict:
     state = progress.case_progress(uow(), number=number, actor=actor)
     titles = progress.field_titles(uow(), number=number, actor=actor)
     people = {e.actor for e in view.events if e.actor} | ({view.started_by} if view.started_by else set())
+    people |= {name for key, value in view.data.items() if key == "initiator" or _names_people(titles.get(key))
+               for name in (value if isinstance(value, list) else [value]) if isinstance(name, str)}
     checks = verification.verify_case_signatures(uow(), number) if any(e.signed for e in view.events) else None
     return {"case": view, "progress": state, "titles": titles, "system_labels": SYSTEM_FIELD_LABELS,
             "names": progress.display_names(uow(), people),
+            "unit_names": {u.code: u.name for u in catalogue.list_units(uow())},
             "files": attachments.list_attachments(uow(), number=number, actor=actor),
             "case_documents": documents.list_documents(uow(), number=number, actor=actor),
             "signature_checks": checks.by_seq() if checks else {},
             "signature_text": lambda check: messages.signature_message(check.code, check.params),
             "now": uow().clock.now()}
+
+
+def _names_people(info) -> bool:
+    return info is not None and info.widget in ("member", "members")
 
 
 @bp.get("/cases/<number>")
