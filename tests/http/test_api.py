@@ -57,6 +57,10 @@ def test_starting_a_case_and_reading_its_status(client, people):
     number = response.get_json()["number"]
     status = client.get(f"/api/v1/cases/{number}", headers=headers).get_json()
     assert status["status"] == "running" and status["open_steps"][0]["user"] == "nguyenvanan"
+    assert status["outcome"] is None
+    run_p1(people, number)
+    ended = client.get(f"/api/v1/cases/{number}", headers=headers).get_json()
+    assert ended["status"] == "completed" and ended["outcome"] == "Đã kết nạp (đảng viên dự bị)"
 
 
 def test_bad_tokens_and_missing_authentication_are_401(client):

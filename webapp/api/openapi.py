@@ -107,7 +107,9 @@ def document(server: str = "") -> dict:
                     "unit": {"type": "string"}, "classification": {"type": "integer"},
                     "data": {"type": "object"},
                     "open_steps": {"type": "array", "items": {"type": "object"}},
-                    "done": {"type": "array", "items": {"type": "string"}}}},
+                    "done": {"type": "array", "items": {"type": "string"}},
+                    "outcome": {"type": ["string", "null"],
+                                "description": "Tên sự kiện kết thúc mà hồ sơ đã đạt (khi đã hoàn thành)"}}},
             },
         },
     }

@@ -130,4 +130,4 @@ def _case_status(number: str) -> dict:
             "status": view.status, "unit": view.unit, "classification": view.classification,
             "started_by": view.started_by, "started_at": _iso(view.started_at), "ended_at": _iso(view.ended_at),
             "data": view.data, "open_steps": [s.as_json() for s in state.open_steps],
-            "done": list(state.done)}
+            "done": list(state.done), "outcome": state.outcome}
