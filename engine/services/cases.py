@@ -30,7 +30,7 @@ def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data:
 
     Writes the case, its first tasks and a ``case.started`` event carrying the definition's hash and the
     opening data, with the numbers of its register fields (engine/services/registers.py). ``token``
-    identifies the form that asks (a double click, the back button): the same token from the same person
+    identifies the form that asks (a double click sends it twice): the same token from the same person
     opens one case, and asking again returns its number.
     :raises InvalidFormData: the opening data does not match the start form.
     """

@@ -32,7 +32,8 @@ def _start_page(key: str, *, typed=None, errors=None, error=None, status=200):
     units = catalogue.list_units(uow())
     form = schemaforms.build(procedure.start_form, typed=typed, errors=errors,
                              choices=schemaforms.Choices(*catalogue.form_choices(uow(), units=units)))
-    # One token per form shown: sent twice (a double click, the back button), it opens one case.
+    # One token per form shown: sent twice (a double click), it opens one case. Pages are no-store,
+    # so Back fetches the form again with a new token: that resubmission is not recognised (closing note).
     open_token = (typed or {}).get("open_token") or secrets.token_urlsafe(24)
     return render_template("requests/start.html", procedure=procedure, form=form, error=error,
                            units=catalogue.start_units(uow(), key), open_token=open_token,

@@ -1,4 +1,4 @@
-"""open_token: a request opened twice (a double click, the back button) opens one case
+"""open_token: the same request form sent twice (a double click) opens one case
 
 Revision ID: 0008
 Revises: 0007
