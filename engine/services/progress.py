@@ -12,6 +12,7 @@ a case sent back for supplement says why (``returns``, engine/services/returns.p
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -112,7 +113,6 @@ def case_progress(uow: UnitOfWork, *, number: str, actor: Actor) -> ProgressView
         hidden = returns.hidden_fields(record, case, actor.clearance)
         open_ids = {s.task_id for s in open_steps}
         notices: list[ReturnNotice] = []
-        import json
         for event_type, body, at, by in reader.session.execute(
                 select(CaseEvent.type, CaseEvent.body, CaseEvent.at, CaseEvent.actor)
                 .where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)).all():
@@ -168,7 +168,6 @@ def outcomes_of_my_cases(uow: UnitOfWork, *, actor: Actor, numbers: list[str]) -
     from the journal events that ended them (one query)."""
     if not numbers:
         return {}
-    import json
     with uow.reader() as reader:
         rows = reader.session.execute(
             select(Case.number, Case.definition_id, CaseEvent.body)
@@ -220,7 +219,6 @@ class FieldInfo:
 def field_titles(uow: UnitOfWork, *, number: str, actor: Actor) -> dict[str, FieldInfo]:
     """Titles (and enum value titles) of every field in the forms of the case's definition, and of the
     variables its scripts compute (the process's ``dataSchemaFilename``)."""
-    import json
     with uow.reader() as reader:
         definition = load_visible_case(reader, actor, number).definition
         names = [definition.meta.get("start_form")] + [m.get("form") for m in definition.meta["elements"].values()] \

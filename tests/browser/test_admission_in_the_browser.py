@@ -27,6 +27,16 @@ def titles_of(people) -> dict:
     return {element: info["title"] for element, info in meta["elements"].items()}
 
 
+def send_request(page, unit: str, data: dict, prefix: str, before_sending=lambda: None) -> str:
+    """On a procedure's start page: choose the unit, fill the form, send it; returns the case number."""
+    page.select_option("#f-unit_code", unit)
+    fill(page, data)
+    before_sending()
+    page.get_by_role("button", name="Gửi hồ sơ").click()
+    page.wait_for_load_state()
+    return re.search(rf"{prefix}-2026-\d{{6}}", page.url).group(0)
+
+
 def sign_in(browser, base: str, who: str):
     context = browser.new_context(locale="vi-VN", viewport={"width": 1360, "height": 900})
     page = context.new_page()
@@ -102,12 +112,7 @@ def test_an_applicant_is_admitted_through_the_pages(browser, server, people, sho
     shots(page, "01-catalogue")
     page.locator("article.card", has=page.locator("a[href$='/procedures/admission/start']")) \
         .get_by_role("link", name="Nộp hồ sơ").click()
-    page.select_option("#f-unit_code", CELL)
-    fill(page, P1_START)
-    shots(page, "02-start-form")
-    page.get_by_role("button", name="Gửi hồ sơ").click()
-    page.wait_for_load_state()
-    case = re.search(r"KN-2026-\d{6}", page.url).group(0)
+    case = send_request(page, CELL, P1_START, "KN", lambda: shots(page, "02-start-form"))
     assert titles_of(people)["submit_application"] in page.content()
     shots(page, "03-request-opened")
 

@@ -6,12 +6,11 @@ test-artifacts/."""
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
 from engine.services import definitions
-from tests.browser.test_admission_in_the_browser import do_step, fill, sign_in
+from tests.browser.test_admission_in_the_browser import do_step, send_request, sign_in
 from tests.people import CELL
 from tests.procedures.test_denunciation import CONCLUDE, NOTIFY, START, TEAM, VERIFY
 
@@ -25,12 +24,7 @@ def test_a_denunciation_is_handled_in_the_browser_and_the_denouncer_stays_hidden
               .items()}
     chair = sign_in(browser, server, "buithihoa")
     chair.goto(f"{server}/procedures/denunciation/start")
-    chair.select_option("#f-unit_code", CELL)
-    fill(chair, START)
-    shots(chair, "p10-01-start")
-    chair.get_by_role("button", name="Gửi hồ sơ").click()
-    chair.wait_for_load_state()
-    case = re.search(r"TC-2026-\d{6}", chair.url).group(0)
+    case = send_request(chair, CELL, START, "TC", lambda: shots(chair, "p10-01-start"))
     chair.context.close()
 
     do_step(browser, server, "buithihoa", titles["classify"], case, CLASSIFY, shots)
