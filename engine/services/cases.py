@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import re
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from engine import forms
 from engine.errors import InvalidInput, NotAllowed, NotFound
-from engine.models import Case, Task, Unit
+from engine.models import Case, CaseEvent, Definition, Task, Unit
 from engine.services import (access, assignments, definitions, history, organisation, people_fields, redaction,
                              registers, steps)
 from engine.services.definitions import latest_definition
@@ -48,6 +50,40 @@ def start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data:
         if opened is None:
             raise InvalidInput("case.open_token_used") from None
         return opened          # the same form, sent twice at once: the other request opened it
+
+
+#: How far back a request sent again with the same content counts as the same request (``same_request``).
+SAME_REQUEST_WINDOW = timedelta(hours=24)
+
+
+@dataclasses.dataclass(frozen=True)
+class SameRequest:
+    number: str
+    started_at: datetime
+
+
+def same_request(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data: dict,
+                 token: str | None = None) -> SameRequest | None:
+    """A running case this person opened in the last day, of the same process in the same unit, whose
+    opening data had every value of ``data``: what a form sent again after Back or a reload opens a second
+    time. The one-time ``token`` covers a double click; it cannot cover Back, which fetches the form anew
+    (every page is no-store). None when ``token`` already opened a case: that request is not new."""
+    if token and _opened_with(uow, token, actor):
+        return None
+    typed = {k: v for k, v in data.items() if k not in SYSTEM_FIELDS}
+    with uow.reader() as reader:
+        rows = reader.session.execute(
+            select(Case.number, Case.started_at, CaseEvent.body)
+            .join(Definition, Definition.id == Case.definition_id).join(Unit, Unit.id == Case.unit_id)
+            .join(CaseEvent, (CaseEvent.case_id == Case.id) & (CaseEvent.seq == 1))
+            .where(Definition.key == key, Unit.code == unit_code, Case.started_by_id == actor.user_id,
+                   Case.status == "running", Case.started_at >= reader.now - SAME_REQUEST_WINDOW)
+            .order_by(Case.started_at.desc()).limit(20)).all()
+    for number, started_at, body in rows:
+        opening = json.loads(body)["data"].get("input") or {}
+        if all(opening.get(k) == v for k, v in typed.items()):
+            return SameRequest(number=number, started_at=started_at)
+    return None
 
 
 def _opened_with(uow: UnitOfWork, token: str, actor: Actor) -> str | None:

@@ -133,3 +133,31 @@ def test_a_start_form_sent_twice_opens_one_request(login, people, uow):
     assert len(cases.list_cases(uow, actor=people.admin.actor)) == 1
     another = applicant.get("/procedures/admission/start").get_data(as_text=True)
     assert token not in another                                          # a new form: a new request
+
+
+def test_the_same_request_sent_again_from_a_new_form_asks_first(login, people, uow):
+    """After Back (the form is fetched again, with a new token) the same content is caught by what it says."""
+    from engine.services import cases
+    applicant = login("applicant")
+    form = {"unit_code": CELL, **{k: v for k, v in P1_START.items() if k != "introducers"},
+            "introducers": P1_START["introducers"]}
+
+    def send(**extra):
+        page = applicant.get("/procedures/admission/start").get_data(as_text=True)
+        token = page.split('name="open_token" value="')[1].split('"')[0]
+        return applicant.post("/procedures/admission/start", data={**form, "open_token": token, **extra})
+
+    first = send()
+    number = first.headers["Location"].rsplit("/", 1)[1]
+    again = send()
+    assert again.status_code == 409
+    page = again.get_data(as_text=True)
+    assert f"Bạn đã nộp hồ sơ {number} với đúng nội dung này" in page
+    assert f'href="/requests/{number}"' in page and 'name="confirm_new_request"' in page
+    assert 'value="Nguyễn Văn An"' in page                                  # what was typed is kept
+    assert len(cases.list_cases(uow, actor=people.admin.actor)) == 1
+    other = send(full_name="Nguyễn Văn Bình")                               # another person's request: no question
+    assert other.status_code == 302
+    confirmed = send(confirm_new_request="1")
+    assert confirmed.status_code == 302
+    assert len(cases.list_cases(uow, actor=people.admin.actor)) == 3

@@ -10,7 +10,7 @@ from flask_login import login_required
 
 from engine.errors import InvalidInput, NotFound, QuytrinhError
 from engine.services import cases, catalogue, progress, search
-from webapp import messages, schemaforms
+from webapp import i18n, messages, schemaforms
 from webapp.cases.views import case_context
 from webapp.context import current_actor, int_arg, is_htmx, uow
 from webapp.errors import field_errors, status_of
@@ -27,16 +27,16 @@ def catalogue_page():
     return render_template("requests/catalogue.html", procedures=catalogue.list_procedures(uow()))
 
 
-def _start_page(key: str, *, typed=None, errors=None, error=None, status=200):
+def _start_page(key: str, *, typed=None, errors=None, error=None, status=200, same=None):
     procedure = catalogue.get_procedure(uow(), key)
     units = catalogue.list_units(uow())
     form = schemaforms.build(procedure.start_form, typed=typed, errors=errors,
                              choices=schemaforms.Choices(*catalogue.form_choices(uow(), units=units)))
-    # One token per form shown: sent twice (a double click), it opens one case. Pages are no-store,
-    # so Back fetches the form again with a new token: that resubmission is not recognised (closing note).
+    # One token per form shown: sent twice (a double click), it opens one case. Pages are no-store, so
+    # Back fetches the form again with a new token: sent again, it is caught by its content (start below).
     open_token = (typed or {}).get("open_token") or secrets.token_urlsafe(24)
     return render_template("requests/start.html", procedure=procedure, form=form, error=error,
-                           units=catalogue.start_units(uow(), key), open_token=open_token,
+                           units=catalogue.start_units(uow(), key), open_token=open_token, same=same,
                            unit=(typed or {}).get("unit_code", ""), unit_error=(errors or {}).get("unit_code")), status
 
 
@@ -52,11 +52,20 @@ def start(key: str):
     procedure = catalogue.get_procedure(uow(), key)
     unit_code = request.form.get("unit_code", "").strip()
     data = schemaforms.parse(procedure.start_form, request.form)
+    token = request.form.get("open_token", "")[:64] or None
     try:
         if not unit_code:
             raise InvalidInput("case.unit_required")
+        if not request.form.get("confirm_new_request"):
+            same = cases.same_request(uow(), key=key, unit_code=unit_code, actor=current_actor(), data=data,
+                                      token=token)
+            if same:      # the same form sent again after Back or a reload: ask before opening a second case
+                message = _("You already sent request %(number)s with exactly this content at %(at)s. Open it, "
+                            "or tick the box below if you really want to send another request.",
+                            number=same.number, at=i18n.format_datetime(same.started_at))
+                return _start_page(key, typed=request.form, error=message, status=409, same=same)
         number = cases.start_case(uow(), key=key, unit_code=unit_code, actor=current_actor(), data=data,
-                                  token=request.form.get("open_token", "")[:64] or None)
+                                  token=token)
     except QuytrinhError as exc:
         errors = field_errors(exc)
         if exc.code in ("case.unit_required", "unit.not_found", "case.unit_cannot_process"):
