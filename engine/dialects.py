@@ -14,6 +14,7 @@ same way. Rewrites never add a line, so every line number refers to the file as 
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
 import re
@@ -404,7 +405,7 @@ class _Rewriter:
             elif variable:
                 self.set_properties(node, assignee=f"data:{variable}")
             elif expressions.dialect_of(value):
-                self.problem(node, "assignment.untranslatable", value=value)
+                self.assignee_call(node, value)
             else:
                 self.bind_name(node, value, "user")
             return
@@ -417,6 +418,33 @@ class _Rewriter:
             self.problem(node, "assignment.several_groups", value=value)
             return
         self.bind_name(node, names[0], "group" if kind == "candidateGroups" else "user")
+
+    def assignee_call(self, node: etree._Element, value: str) -> None:
+        """``camunda:assignee="#{ldap.findManager(employee)}"``: Camunda calls the bean's method when the task
+        is created and gives the task to the user id it returns. With the method bound like a service
+        (``SERVICES["expression:ldap.findManager"]``), the step's pre-script calls the bound function at that
+        same moment, each time the step starts, and the step goes to the user it names (``assignee=data:``)."""
+        bean = expressions.bean_call(value)
+        if bean is None or "." not in bean[0] or "(" not in value:
+            self.problem(node, "assignment.untranslatable", value=value)
+            return
+        key = f"expression:{bean[0]}"
+        function_name = self.services.get(key)
+        if function_name is None or function_name not in self.functions:
+            self.problem(node, "assignment.unbound_call", value=value, binding=key)
+            return
+        parameters = self.parameters(node, self.functions[function_name], bean[1])
+        if parameters is None:
+            return
+        field = "assignee_" + re.sub(r"[^A-Za-z0-9_]", "_", node.get("id", ""))
+        arguments = ", ".join(f"{name}={expression}" for name, expression in parameters.items())
+        extensions = self.extensions(node)
+        script = extensions.find(f"{SPIFF}preScript")
+        if script is None:
+            script = etree.SubElement(extensions, f"{SPIFF}preScript")
+        script.text = f"{field} = {function_name}({arguments})" + (f"\n{script.text}" if script.text else "")
+        self.set_properties(node, assignee=f"data:{field}")
+        self.note(node, "assignment.call_bound", value=value, function=function_name, field=field)
 
     def bind_name(self, node: etree._Element, name: str, kind: str) -> None:
         target = self.assignments.get(name)
@@ -534,12 +562,9 @@ class _Rewriter:
         starts = [c for c in process if isinstance(c.tag, str) and c.tag == f"{BPMN}startEvent"]
         if len(starts) != 1 or properties(starts[0]).get("formJsonSchemaFilename"):
             return
-        reads: dict[str, set[str]] = {}
-        for node in process.iter(f"{BPMN}conditionExpression", f"{BPMN}loopCardinality", f"{BPMN}loopDataInputRef",
-                                 f"{BPMN}condition", f"{BPMN}completionCondition", f"{SPIFF}parameter"):
-            text = node.get("value") if node.tag == f"{SPIFF}parameter" else node.text
-            for name, kind in names_read(text or "").items():
-                reads.setdefault(name, set()).add(kind if node.tag == f"{BPMN}conditionExpression" else "string")
+        reads = _reads(process)
+        for name, kinds in self.called_reads(process).items():
+            reads.setdefault(name, set()).update(kinds)
         written = names_written(process, self.out.files) | {"initiator", "case_number", "case_unit"}
         fields = {name: kinds for name, kinds in sorted(reads.items()) if name not in written
                   and name not in self.functions}
@@ -552,6 +577,45 @@ class _Rewriter:
         self.out.files[name] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True)
         self.set_properties(starts[0], formJsonSchemaFilename=name)
         self.note(starts[0], "form.start_inputs", fields=", ".join(fields))
+
+    def called_reads(self, process: etree._Element) -> dict[str, set[str]]:
+        """``<camunda:in source="twitter" target="twitter"/>`` hands a variable of the caller to the process it
+        calls: what the called process reads without setting it, the caller must have (Camunda's caller gets
+        it from the API call that starts it). Its kind is the one the called process's use suggests."""
+        found: dict[str, set[str]] = {}
+        for call in process.iter(f"{BPMN}callActivity"):
+            mappings = [m for p in ENGINES for m in call.iter(f"{{{NS[p]}}}in")]
+            callee = self.process_named(call.get("calledElement")) if mappings else None
+            if callee is None:
+                continue
+            # a called process shows no start form: what its start event's form would set, it does not set
+            forms = {properties(s).get("formJsonSchemaFilename") for s in callee.findall(f"{BPMN}startEvent")}
+            written = names_written(callee, {n: t for n, t in self.out.files.items() if n not in forms})
+            needed = {name: kinds for name, kinds in _reads(callee).items() if name not in written}
+            for mapping in mappings:
+                if mapping.get("variables") == "all":
+                    for name, kinds in needed.items():
+                        found.setdefault(name, set()).update(kinds)
+                elif mapping.get("source") and mapping.get("target") in needed:
+                    found.setdefault(mapping.get("source"), set()).update(needed[mapping.get("target")])
+        return found
+
+    def process_named(self, process_id: str | None) -> etree._Element | None:
+        """The process of that id in this file or in another BPMN file of the bundle."""
+        if not process_id:
+            return None
+        trees = [self.root, *self.out.documents.values()]
+        for name, text in sorted(self.out.files.items()):
+            if name.endswith((".bpmn", ".xml")) and name != self.file and name not in self.out.documents:
+                try:
+                    trees.append(etree.fromstring(text.encode("utf-8")))
+                except etree.XMLSyntaxError:
+                    continue
+        for tree in trees:
+            for candidate in tree.iter(f"{BPMN}process"):
+                if candidate.get("id") == process_id:
+                    return candidate
+        return None
 
     # services -------------------------------------------------------------------------------
 
@@ -633,7 +697,12 @@ class _Rewriter:
                              expected=len(names), given=len(call))
                 return None
             for name, argument in zip(names, call):
-                result[name] = argument
+                if re.search(r"\bexecution\b", re.sub(r"'[^']*'|\"[^\"]*\"", "", argument)):
+                    # Camunda passes its DelegateExecution object: no case variable stands for it
+                    self.problem(node, "expression.untranslatable", expression=argument.strip()[:200],
+                                 kind="parameter")
+                    return None
+                result[name] = "${" + argument + "}"    # an argument of a JUEL call is JUEL itself
         for name in names:
             if name in result:
                 continue
@@ -643,7 +712,7 @@ class _Rewriter:
                 result[name] = name
         translated = {}
         for name, value in result.items():
-            text = value if expressions.dialect_of(value) else value
+            text = value
             if expressions.dialect_of(text):
                 text = self.translated(node, text, "parameter")
                 if text is None:
@@ -677,6 +746,36 @@ def _remove(node: etree._Element) -> None:
     else:
         parent.text = (parent.text or "") + tail
     parent.remove(node)
+
+
+def _reads(process: etree._Element) -> dict[str, set[str]]:
+    """The variables a process's expressions read, each with the kinds its uses suggest (a bare test: boolean;
+    compared with a number: number; else string). Expressions not yet rewritten (a called process in a file
+    rewritten later) are read as translated."""
+    reads: dict[str, set[str]] = {}
+    for node in process.iter(f"{BPMN}conditionExpression", f"{BPMN}loopCardinality", f"{BPMN}loopDataInputRef",
+                             f"{BPMN}condition", f"{BPMN}completionCondition", f"{SPIFF}parameter",
+                             f"{SPIFF}preScript"):
+        text = (node.get("value") if node.tag == f"{SPIFF}parameter" else node.text) or ""
+        if expressions.dialect_of(text):
+            try:
+                text = expressions.translate(text)
+            except expressions.Untranslatable:
+                continue
+        for expression in _assigned_values(text) if node.tag == f"{SPIFF}preScript" else [text]:
+            for name, kind in names_read(expression).items():
+                reads.setdefault(name, set()).add(kind if node.tag == f"{BPMN}conditionExpression" else "string")
+    return reads
+
+
+def _assigned_values(script: str) -> list[str]:
+    """The expressions a script assigns (``assignee_t = find_editor(announcement=announcement)``), to read
+    the names they use."""
+    try:
+        tree = ast.parse(script)
+    except SyntaxError:
+        return []
+    return [ast.unparse(node.value) for node in ast.walk(tree) if isinstance(node, ast.Assign)]
 
 
 def _is_quytrinh_syntax(text: str) -> bool:

@@ -13,6 +13,8 @@ or deployed (docs/interop.md):
   Keys: ``class:<Java class>``, ``delegateExpression:<bean>``, ``expression:<bean.method>`` (the call's
   arguments become the function's arguments), ``topic:<external task topic>``, ``type:<Flowable or Zeebe
   task type>``. A service task whose binding is not listed is refused, naming the element and the binding.
+  The ``expression:<bean.method>`` key also binds an assignee computed by a bean call
+  (``camunda:assignee="#{directory.findEditor(id)}"``): the function returns the username the step goes to.
 
 A bound function receives, for each of its parameters, the argument of the call, else the task's
 ``camunda:inputParameter`` of that name, else the case variable of that name. What it returns is kept

@@ -184,3 +184,47 @@ def test_another_engine_s_code_is_refused_once_each_naming_its_language_never_as
                      ("approve", 13, "script.foreign", "javascript"),
                      ("grown_up", 21, "expression.untranslatable", '${customer.prop("age").numberValue() >= 21}')]
     assert "loan_check" not in [d.key for d in definitions.list_definitions(uow)]
+
+
+BEAN_ASSIGNED_FILE = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+                  id="defs" targetNamespace="http://bpmn.io/schema/bpmn" exporter="Camunda Modeler">
+  <bpmn:process id="announcement" isExecutable="true">
+    <bpmn:startEvent id="start">
+      <bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="cell" label="Chi bộ" type="string" />
+      </camunda:formData></bpmn:extensionElements>
+    </bpmn:startEvent>
+    <bpmn:userTask id="review" camunda:assignee="#{directory.findSecretary(cell)}" />
+    <bpmn:endEvent id="end" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />
+    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def find_secretary(cell: str) -> str:
+    """Registered for the test: what the ``directory`` bean answered in Camunda, a user id."""
+    return {"east": "phamthidung", "west": "ngothikhanh"}[cell]
+
+
+@pytest.fixture
+def bean_bound(monkeypatch):
+    """The administrator binds the bean method; taken before ``uow``, whose script engine copies the functions."""
+    monkeypatch.setitem(functions.FUNCTIONS, "find_secretary", find_secretary)
+    monkeypatch.setattr(interop, "SERVICES", {"expression:directory.findSecretary": "find_secretary"})
+    parser._CACHE.clear()
+    yield
+    parser._CACHE.clear()
+
+
+def test_a_bound_assignee_bean_call_gives_the_step_to_the_user_it_returns(bean_bound, people, uow, tmp_path):
+    path = tmp_path / "announcement.bpmn"
+    path.write_text(BEAN_ASSIGNED_FILE, encoding="utf-8")
+    definitions.deploy_file(uow, path)
+    number = people.applicant.opens("announcement", unit=CELL, data={"cell": "west"})
+    assert [t.element for t in people.cell_secretary.inbox() if t.case == number] == []
+    people("ngothikhanh").completes("review", number)     # the user the call named, not a role's holder
+    assert people.admin.sees(number).status == "completed"

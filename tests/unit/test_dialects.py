@@ -251,11 +251,47 @@ def test_camunda_assignments_become_quytrinh_roles_or_data_fields(attributes, ex
 def test_assignments_quytrinh_cannot_keep_are_refused_naming_the_value():
     result = normalise('<bpmn:userTask id="fixed" camunda:assignee="kermit"/>'
                        '<bpmn:userTask id="bean" camunda:assignee="#{svc.findEditor(id)}"/>'
+                       '<bpmn:userTask id="prop" camunda:assignee="${svc.editor}"/>'
+                       '<bpmn:userTask id="sum" camunda:assignee="${first + last}"/>'
+                       '<bpmn:userTask id="list" camunda:candidateUsers="${ldap.findAllSales()}"/>'
                        '<bpmn:userTask id="two" camunda:candidateGroups="accounting, management"/>',
                        assignments={"accounting": "committee_office@parent", "management": "standing_board@parent"})
-    assert sorted((p.element, p.code) for p in result.problems) == [
-        ("bean", "assignment.untranslatable"), ("fixed", "assignment.unbound_user"),
-        ("two", "assignment.several_groups")]
+    assert sorted((p.element, p.code, p.params.get("binding")) for p in result.problems) == [
+        ("bean", "assignment.unbound_call", "expression:svc.findEditor"),
+        ("fixed", "assignment.unbound_user", None), ("list", "assignment.untranslatable", None),
+        ("prop", "assignment.untranslatable", None), ("sum", "assignment.untranslatable", None),
+        ("two", "assignment.several_groups", None)]
+
+
+def find_editor(announcement, office="HN"):
+    """Stands for a bean method that answers a user id."""
+    return f"editor-{announcement}-{office}"
+
+
+def test_an_assignee_bean_call_bound_to_a_function_is_called_when_the_step_starts():
+    # Camunda calls jobs.findEditor(announcement.id) when it creates the task and assigns the user it returns
+    body = '<bpmn:userTask id="Edit-1" camunda:assignee="#{jobs.findEditor(announcement.id)}"/>'
+    result = dialects.normalise(
+        {"p.bpmn": CAMUNDA.format(body=body)}, assignments={}, services={"expression:jobs.findEditor": "find_editor"},
+        functions={**FUNCTIONS, "find_editor": find_editor})
+    task = element(result, "Edit-1")
+    assert result.problems == [] and properties(task)["assignee"] == "data:assignee_Edit_1"
+    script = task.find(".//{*}preScript").text
+    assert script == "assignee_Edit_1 = find_editor(announcement=announcement['id'])"
+    from engine import scripting
+    assert scripting.execute(script, {"announcement": {"id": 7}}, functions={"find_editor": find_editor})[
+        "assignee_Edit_1"] == "editor-7-HN"
+    assert [(n.code, n.params["function"]) for n in result.notes if n.code == "assignment.call_bound"] == [
+        ("assignment.call_bound", "find_editor")]
+    start = json.loads(result.files["_generated/forms/p.bpmn/p_start.json"])   # the argument, asked at the start
+    assert list(start["properties"]) == ["announcement"]
+
+
+def test_a_bean_call_given_camunda_s_execution_object_is_refused_quoted():
+    result = normalise('<bpmn:serviceTask id="s" camunda:expression="#{svc.decide(execution)}"/>',
+                       services={"expression:svc.decide": "decide"})
+    assert [(p.element, p.code, p.params["expression"]) for p in result.problems] == [
+        ("s", "expression.untranslatable", "execution")]
 
 
 def test_a_lane_named_like_a_bound_group_gets_its_role_and_lends_it_to_a_sub_process_inside():
@@ -333,6 +369,30 @@ def test_variables_read_but_never_set_are_asked_when_the_case_is_opened():
         {"amount": "number", "channel": "string", "twitter": "boolean"}
 
 
+@pytest.mark.parametrize("caller_file", ["a.bpmn", "z.bpmn"])     # rewritten before or after the called file
+def test_variables_handed_to_a_called_process_are_asked_when_the_caller_is_opened(caller_file):
+    called = CAMUNDA.replace('id="p"', 'id="publication"').format(
+        body='<bpmn:startEvent id="cs"/><bpmn:exclusiveGateway id="g"/>'
+             '<bpmn:sequenceFlow id="f1" sourceRef="g" targetRef="a">'
+             '<bpmn:conditionExpression>#{twitter}</bpmn:conditionExpression></bpmn:sequenceFlow>'
+             '<bpmn:sequenceFlow id="f2" sourceRef="g" targetRef="b">'
+             '<bpmn:conditionExpression>#{!twitter}</bpmn:conditionExpression></bpmn:sequenceFlow>'
+             '<bpmn:scriptTask id="set"><bpmn:script>count = 1</bpmn:script></bpmn:scriptTask>'
+             '<bpmn:sequenceFlow id="f3" sourceRef="set" targetRef="g">'
+             '<bpmn:conditionExpression>${count &gt; 0}</bpmn:conditionExpression></bpmn:sequenceFlow>')
+    caller = CAMUNDA.format(
+        body='<bpmn:startEvent id="s"/><bpmn:callActivity id="call" calledElement="publication">'
+             '<bpmn:extensionElements><camunda:in source="tw" target="twitter"/>'
+             '<camunda:in source="count" target="count"/><camunda:in source="unused" target="unused"/>'
+             '</bpmn:extensionElements></bpmn:callActivity>')
+    result = dialects.normalise({caller_file: caller, "m.bpmn": called}, assignments={}, services={},
+                                functions=FUNCTIONS)
+    start = result.documents[caller_file].xpath("//*[@id='s']")[0]
+    schema = json.loads(result.files[properties(start)["formJsonSchemaFilename"]])
+    # what the called process reads without setting it, under the caller's name, with its kind
+    assert {k: v["type"] for k, v in schema["properties"].items()} == {"tw": "boolean"}
+
+
 # services -------------------------------------------------------------------------------------------
 
 def test_a_bound_java_class_calls_the_registered_function_with_its_named_inputs():
@@ -354,7 +414,7 @@ def test_a_bean_method_call_passes_its_arguments_and_external_topics_bind_like_c
                        services={"expression:svc.decide": "decide", "topic:archive": "register"})
     post = element(result, "post").find(".//{*}serviceTaskOperator")
     assert (post.get("id"), post.get("resultVariable")) == ("function:decide", "verdict")
-    assert {p.get("id"): p.get("value") for p in post.iter("{*}parameter")} == {"amount": "total * 2"}
+    assert {p.get("id"): p.get("value") for p in post.iter("{*}parameter")} == {"amount": "(total * 2)"}
     assert element(result, "ext").find(".//{*}serviceTaskOperator").get("id") == "function:register"
 
 
