@@ -304,24 +304,46 @@ class _Rewriter:
             self.note(gateway, "gateway.default_assumed", flow=bare[0].get("id"))
 
     def collection(self, node: etree._Element) -> None:
-        """``camunda:collection`` / ``camunda:elementVariable`` (Flowable, Activiti alike) -> BPMN's own
-        ``loopDataInputRef`` / ``inputDataItem``, which SpiffWorkflow reads."""
-        for prefix in ENGINES:
-            collection = node.get(f"{{{NS[prefix]}}}collection")
-            if not collection or node.find(f"{BPMN}loopDataInputRef") is not None:
-                continue
-            name = expressions.simple_name(collection) or collection.strip()
-            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
-                self.problem(node, "expression.untranslatable", expression=collection, kind="collection")
+        """``camunda:collection`` / ``camunda:elementVariable`` (Flowable, Activiti alike) and Zeebe's
+        ``loopCharacteristics`` (``inputCollection="=documents" inputElement="document"``, ``outputCollection``,
+        ``outputElement``) -> BPMN's own ``loopDataInputRef`` / ``inputDataItem`` (``loopDataOutputRef`` /
+        ``outputDataItem``), which SpiffWorkflow reads."""
+        if node.find(f"{BPMN}loopDataInputRef") is not None:
+            return
+        zeebe = node.find(f"{BPMN}extensionElements/{ZEEBE}loopCharacteristics")
+        found = [(node.get(f"{{{NS[p]}}}collection"), node.get(f"{{{NS[p]}}}elementVariable"), None, None)
+                 for p in ENGINES if node.get(f"{{{NS[p]}}}collection")]
+        if zeebe is not None and zeebe.get("inputCollection"):
+            found.append((zeebe.get("inputCollection"), zeebe.get("inputElement"), zeebe.get("outputCollection"),
+                          zeebe.get("outputElement")))
+        if not found:
+            return
+        collection, variable, output, output_element = found[0]
+        names = []
+        for text, kind in ((collection, "collection"), (output, "outputCollection"),
+                           (output_element, "outputElement")):
+            name = (expressions.simple_name(text) or text.strip()) if text else None
+            if name is not None and not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+                self.problem(node, "expression.untranslatable", expression=text, kind=kind)
                 return
-            ref = etree.Element(f"{BPMN}loopDataInputRef")
-            ref.text = name
-            node.insert(0, ref)
-            variable = node.get(f"{{{NS[prefix]}}}elementVariable")
-            if variable:
-                item = etree.Element(f"{BPMN}inputDataItem", id=self.new_id(variable), name=variable)
-                ref.addnext(item)
-            self.changed = True
+            names.append(name)
+        collection, output, output_element = names
+        elements = [etree.Element(f"{BPMN}loopDataInputRef")]
+        elements[0].text = collection
+        if output:
+            elements.append(etree.Element(f"{BPMN}loopDataOutputRef"))
+            elements[-1].text = output
+        if variable:
+            elements.append(etree.Element(f"{BPMN}inputDataItem", id=self.new_id(variable), name=variable))
+        if output and output_element:
+            elements.append(etree.Element(f"{BPMN}outputDataItem", id=self.new_id(output_element),
+                                          name=output_element))
+        # after documentation and extensionElements, before completionCondition (the XSD's order)
+        before = [c for c in node if isinstance(c.tag, str) and local(c.tag) in ("documentation", "extensionElements")]
+        position = node.index(before[-1]) + 1 if before else 0
+        for offset, element in enumerate(elements):
+            node.insert(position + offset, element)
+        self.changed = True
 
     # structure ------------------------------------------------------------------------------
 

@@ -393,6 +393,44 @@ def test_variables_handed_to_a_called_process_are_asked_when_the_caller_is_opene
     assert {k: v["type"] for k, v in schema["properties"].items()} == {"tw": "boolean"}
 
 
+# multi-instance -------------------------------------------------------------------------------------
+
+ZEEBE = 'xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" '
+
+
+def loop_of(result, element_id):
+    """The children of a task's multi-instance marker: (tag, text or name) in document order."""
+    marker = element(result, element_id).find("{*}multiInstanceLoopCharacteristics")
+    return [(etree.QName(c).localname, c.text or c.get("name")) for c in marker if isinstance(c.tag, str)]
+
+
+def test_a_camunda_collection_and_element_variable_become_bpmn_s_loop_input():
+    result = normalise('<bpmn:userTask id="t"><bpmn:multiInstanceLoopCharacteristics '
+                       'camunda:collection="${reviewers}" camunda:elementVariable="reviewer">'
+                       '<bpmn:completionCondition>${nrOfCompletedInstances &gt; 1}</bpmn:completionCondition>'
+                       '</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>')
+    assert loop_of(result, "t") == [("loopDataInputRef", "reviewers"), ("inputDataItem", "reviewer"),
+                                    ("completionCondition", "(nrOfCompletedInstances > 1)")]
+
+
+def test_zeebe_loop_characteristics_become_bpmn_s_loop_input_and_output():
+    # Zeebe (Camunda 8) names the collection in an extension: the MIWG C.9.2 document requests
+    result = dialects.normalise({"p.bpmn": CAMUNDA.replace("<bpmn:definitions ", "<bpmn:definitions " + ZEEBE).format(
+        body='<bpmn:callActivity id="c" calledElement="q"><bpmn:multiInstanceLoopCharacteristics>'
+             '<bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=documents" '
+             'inputElement="document" outputCollection="receipts" outputElement="= receipt"/>'
+             '</bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:callActivity>'
+             '<bpmn:serviceTask id="bad"><bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements>'
+             '<zeebe:loopCharacteristics inputCollection="=applicant.documents"/></bpmn:extensionElements>'
+             '</bpmn:multiInstanceLoopCharacteristics></bpmn:serviceTask>')},
+        assignments={}, services={}, functions=FUNCTIONS)
+    assert loop_of(result, "c") == [("extensionElements", None), ("loopDataInputRef", "documents"),
+                                    ("loopDataOutputRef", "receipts"), ("inputDataItem", "document"),
+                                    ("outputDataItem", "receipt")]
+    assert [(p.element, p.code, p.params.get("expression")) for p in result.problems
+            if p.code == "expression.untranslatable"] == [("bad", "expression.untranslatable", "=applicant.documents")]
+
+
 # services -------------------------------------------------------------------------------------------
 
 def test_a_bound_java_class_calls_the_registered_function_with_its_named_inputs():
