@@ -104,6 +104,16 @@ def test_wrong_data_is_refused_field_by_field(member):
     assert field_errors(refused) == {"helper": "pattern", "admission_decision_number": "pattern"}
 
 
+def test_the_probationary_member_names_a_member_of_her_cell_as_helper_not_herself_nor_an_outsider(member):
+    # the helper writes the comment on her probation: she cannot write it herself, nor can the provincial cipher office
+    with pytest.raises(InvalidFormData) as refused:
+        member.opens("full_membership", unit=CELL, data={**START, "helper": "maithithu"})
+    assert field_errors(refused) == {"helper": "x-not-self"}
+    with pytest.raises(InvalidFormData) as refused:
+        member.opens("full_membership", unit=CELL, data={**START, "helper": "lyvanminh"})
+    assert field_errors(refused) == {"helper": "x-holders-of"}
+
+
 def test_asis_comments_are_gathered_one_after_another_on_paper(member, people, uow):
     case = member.opens("full_membership_asis", unit=CELL, data=START)
     people.introducer2.completes("helper_comment", case, HELPER)
