@@ -18,8 +18,22 @@ def test_the_inbox_lists_the_clerks_tasks_with_case_step_unit_and_deadline(login
     task = people.cell_secretary.task("review_application", case)
     page = login("cell_secretary").get("/inbox").get_data(as_text=True)
     assert case in page and task.title in page and "Chi bộ thôn Đông" in page
-    assert "nguyenvanan" in page and format_date(task.due_at) in page     # applicant; deadline as dd/mm/yyyy
+    assert "Nguyễn Văn An" in page and format_date(task.due_at) in page   # applicant by name; deadline as dd/mm/yyyy
     assert case not in login("other_cell_secretary").get("/inbox").get_data(as_text=True)
+
+
+def test_the_inbox_and_the_task_page_name_the_applicant_and_the_introducer_not_their_usernames(login, people):
+    case = open_at(people, "introduce")
+    task = people.introducer1.task("introduce", case)
+    inbox = login("introducer1").get("/inbox").get_data(as_text=True)
+    assert "Nguyễn Văn An" in inbox and "Trần Thị Bình" in inbox
+    assert "nguyenvanan" not in inbox and ">tranthibinh<" not in inbox
+    page = login("introducer1").get(f"/tasks/{task.id}").get_data(as_text=True)
+    assert "Trần Thị Bình" in page and "tranthibinh" not in page
+    login("introducer1").post(f"/tasks/{task.id}/claim")
+    seen = login("cell_secretary").get(f"/tasks/{task.id}")          # taken by: the name
+    assert seen.status_code == 200 and "Trần Thị Bình" in seen.get_data(as_text=True)
+    assert "tranthibinh" not in seen.get_data(as_text=True)
 
 
 def test_the_inbox_filters_and_pages_answer_htmx_with_a_fragment(login, people):

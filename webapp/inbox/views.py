@@ -9,7 +9,7 @@ from flask_login import login_required
 from engine import forms
 from engine.errors import (AssignmentError, InvalidInput, NotFound, QuytrinhError, SignatureError, StepConflict,
                            TaskAlreadyCompleted)
-from engine.services import attachments, cases, catalogue, colleagues, outputs, redaction, tasks
+from engine.services import attachments, cases, catalogue, colleagues, outputs, progress, redaction, tasks
 from webapp import messages, schemaforms
 from webapp.context import current_actor, int_arg, is_htmx, safe_next, uow
 from webapp.errors import field_errors, status_of
@@ -43,11 +43,17 @@ def index():
     }
     result = tasks.list_tasks(uow(), actor=actor, page=int_arg("page", 1), per_page=PER_PAGE, **filters)
     context = {"page": result, "filters": filters, "now": uow().clock.now(),
-               "pages": max((result.total + PER_PAGE - 1) // PER_PAGE, 1)}
+               "pages": max((result.total + PER_PAGE - 1) // PER_PAGE, 1),
+               "names": _names_of(*((t.applicant, t.assignee, t.candidate) for t in result.items))}
     if is_htmx():
         return render_template("inbox/_table.html", **context)
     units = sorted({(r.unit_code) for r in actor.roles})
     return render_template("inbox/index.html", procedures=catalogue.list_procedures(uow()), units=units, **context)
+
+
+def _names_of(*groups) -> dict[str, str]:
+    """username -> full name of the people a page shows (applicant, who took a step, whom it is given to)."""
+    return progress.display_names(uow(), {name for group in groups for name in group if name})
 
 
 def _task_page(task_id: str, *, typed=None, errors=None, error: str | None = None, status: int = 200):
@@ -70,6 +76,7 @@ def _task_page(task_id: str, *, typed=None, errors=None, error: str | None = Non
         people = colleagues.colleagues_for_task(uow(), task_id=task.id, actor=actor)
     prompt = outputs.pin_prompt(uow(), task_id=task.id, actor=actor) if task.can_complete else None
     return render_template("inbox/task.html", task=task, case=case, form=form, files=files, colleagues=people,
+                           names=_names_of((task.assignee, task.candidate)),
                            error=error, now=uow().clock.now(), pin_prompt=prompt,
                            pin_problem=messages.message(prompt.problem) if prompt and prompt.problem else None,
                            allowed_types=", ".join(attachments.ALLOWED_EXTENSIONS)), status
