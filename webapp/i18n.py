@@ -5,7 +5,7 @@ Times are stored in UTC and shown in Asia/Ho_Chi_Minh as dd/mm/yyyy (STYLE.md, s
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import request, session
@@ -24,7 +24,14 @@ def local(moment: datetime | None) -> datetime | None:
     return moment.astimezone(TIMEZONE) if moment is not None else None
 
 
-def format_datetime(moment: datetime | None) -> str:
+def format_datetime(moment: datetime | str | None) -> str:
+    """dd/mm/yyyy HH:MM in Vietnam; also an ISO moment kept in a case's data ("2026-11-20T17:00:00Z", UTC)."""
+    if isinstance(moment, str):
+        try:
+            parsed = datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
+        moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
     return local(moment).strftime("%d/%m/%Y %H:%M") if moment is not None else ""
 
 

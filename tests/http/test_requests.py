@@ -86,3 +86,15 @@ def test_a_finished_step_keeps_the_time_it_waited(login, people, clock):
     clock.advance(days=3)
     page = login("applicant").get(f"/tasks/{task.id}").get_data(as_text=True)
     assert "<dd>2 giờ</dd>" in page and "ngày" not in page.split("Thời gian chờ")[1][:40]
+
+
+def test_the_probationary_member_sees_the_end_of_her_probation_as_a_vietnamese_date_and_time(login, people):
+    case = people("maithithu").opens("full_membership", unit=CELL, data={
+        "full_name": "Mai Thị Thu", "birth_date": "1998-07-15", "admission_decision_number": "98-QĐ/ĐU",
+        "admission_decision_date": "2025-11-03", "admission_ceremony_date": "2025-11-20", "helper": "levancuong",
+        "self_review": "Trong thời gian dự bị tôi luôn chấp hành nghiêm Điều lệ Đảng, hoàn thành tốt nhiệm vụ.",
+        "commitment": True})
+    for page in (login("maithithu").get(f"/requests/{case}"), login("cell_secretary").get(f"/cases/{case}")):
+        text = page.get_data(as_text=True)
+        assert "2026-11-20T17:00:00Z" not in text            # the moment the 12 months end, kept in UTC
+        assert "21/11/2026 00:00" in text                    # shown in Vietnam: midnight after 20/11/2026
