@@ -87,7 +87,8 @@ class DefinitionInvalid(QuytrinhError):
 
     def __init__(self, problems: list["Problem"], **params: Any) -> None:
         self.problems = problems
-        super().__init__(count=len(problems), **params)
+        found = [p for p in problems if p.code != "problems.too_many"]     # a capped list ends with that line
+        super().__init__(count=len(found), more=len(found) < len(problems), **params)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import copy
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import date
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
@@ -33,8 +36,53 @@ def _number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-#: JSON Schema 2020-12 with quytrinh's cross-field keyword (docs/designer.md, "Form keywords").
-FormValidator = validators.extend(Draft202012Validator, {"x-not-more-than": _not_more_than})
+#: The day "today" means in ``x-not-after`` (the step's own clock, in Vietnam): set by :func:`on_day`.
+_TODAY: ContextVar[date | None] = ContextVar("quytrinh_form_today", default=None)
+
+
+@contextmanager
+def on_day(day: date):
+    """Check forms as on ``day``: the engine's clock, so a replayed step is judged on the day it was taken."""
+    token = _TODAY.set(day)
+    try:
+        yield
+    finally:
+        _TODAY.reset(token)
+
+
+def _dates(validator, bounds, instance, later: bool):
+    if not validator.is_type(instance, "object") or not isinstance(bounds, dict):
+        return
+    today = _TODAY.get()
+    for field, bound in bounds.items():
+        value = _iso_date(instance.get(field))
+        limit = today if bound == "today" else _iso_date(instance.get(bound))
+        if value is not None and limit is not None and (value > limit if later else value < limit):
+            yield ValidationError(f"{field} {'>' if later else '<'} {bound}", path=[field])
+
+
+def _iso_date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if isinstance(value, str) else None
+    except ValueError:
+        return None      # not a date: the field's own "format" says so
+
+
+def _not_after(validator, bounds: dict, instance, schema):
+    """``"x-not-after": {"birth_date": "today", "decision_date": "effective_date"}``: a date may not be
+    later than another field's date, or than the day of the step (``"today"``)."""
+    yield from _dates(validator, bounds, instance, later=True)
+
+
+def _not_before(validator, bounds: dict, instance, schema):
+    """``"x-not-before": {"sympathiser_certificate_date": "birth_date"}``: a date may not be earlier than
+    another field's date."""
+    yield from _dates(validator, bounds, instance, later=False)
+
+
+#: JSON Schema 2020-12 with quytrinh's cross-field keywords (docs/designer.md, "Form keywords").
+FormValidator = validators.extend(Draft202012Validator, {"x-not-more-than": _not_more_than,
+                                                         "x-not-after": _not_after, "x-not-before": _not_before})
 
 _VALIDATORS: dict[object, Draft202012Validator] = {}
 
@@ -169,8 +217,12 @@ def _field_error(schema: dict, error) -> FieldError:
         params["limit"] = error.validator_value
     elif error.validator == "enum":
         params["allowed"] = list(error.validator_value)
-    elif error.validator == "x-not-more-than":
-        params["other"] = _title(schema, [error.validator_value[path[-1]]])
+    elif error.validator in ("x-not-more-than", "x-not-after", "x-not-before"):
+        bound = error.validator_value[path[-1]]
+        if bound == "today":
+            params["today"] = True
+        else:
+            params["other"] = _title(schema, [bound])
     return FieldError(field=".".join(path), code=error.validator, title=_title(schema, path), params=params)
 
 

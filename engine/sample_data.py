@@ -51,14 +51,15 @@ def sample(schema: dict | None, *, rng: random.Random, today: date, people: Sequ
         value.pop(field.name, None)          # numbered by the engine, never typed (docs/registers.md)
     # Conditional rules (if/then, dependencies) are met by repair: add what is missing, take another
     # allowed value, a few rounds, then let the engine's own validation speak.
-    for _ in range(8):
-        try:
-            forms.check_typed(schema, value)
-            return value
-        except InvalidFormData as refused:
-            if not _repair(schema, value, refused.errors, rng, today, people, list(units)):
-                raise
-    forms.check_typed(schema, value)
+    with forms.on_day(today):
+        for _ in range(8):
+            try:
+                forms.check_typed(schema, value)
+                return value
+            except InvalidFormData as refused:
+                if not _repair(schema, value, refused.errors, rng, today, people, list(units)):
+                    raise
+        forms.check_typed(schema, value)
     return value
 
 
@@ -77,6 +78,11 @@ def _repair(schema: dict, value: dict, errors, rng, today, people, units) -> boo
             bound = (schema.get("x-not-more-than") or {}).get(name)
             if bound in value:
                 value[name] = value[bound]
+                changed = True
+        elif error.code in ("x-not-after", "x-not-before") and name in value:     # a date out of order: take the bound
+            bound = (schema.get(error.code) or {}).get(name)
+            if bound == "today" or bound in value:
+                value[name] = today.isoformat() if bound == "today" else value[bound]
                 changed = True
         elif error.code in ("additionalProperties", "not", "const") and name in value and name not in \
                 (schema.get("required") or ()):

@@ -35,7 +35,7 @@ VI: dict[str, str] = {
     "role.unknown": "Vai trò «{role}» không có trong mô hình tổ chức.",
     "role_assignment.not_found": "Người dùng «{username}» không giữ vai trò «{role}» tại «{unit}».",
     # definitions
-    "definition.invalid": "Tệp quy trình không hợp lệ ({count} lỗi).",
+    "definition.invalid": "Tệp quy trình không hợp lệ ({count_text} lỗi).",
     "definition.not_found": "Chưa triển khai quy trình «{key}».",
     "definition.hash_mismatch": "Tệp của phiên bản quy trình đã bị thay đổi (mã băm không khớp).",
     "xml.syntax": "Tệp XML sai cú pháp: {detail}. Hãy mở lại bằng trình thiết kế và lưu lại.",
@@ -276,6 +276,8 @@ FIELD_VI: dict[str, str] = {
     "minimum": "«{title}» phải lớn hơn hoặc bằng {limit}.",
     "maximum": "«{title}» phải nhỏ hơn hoặc bằng {limit}.",
     "x-not-more-than": "«{title}» không được lớn hơn «{other}».",
+    "x-not-after": "«{title}» không được sau «{other}».",
+    "x-not-before": "«{title}» không được trước «{other}».",
     "x-member-unknown": "«{title}»: không có người dùng «{username}».",
     "x-not-self": "«{title}»: không được chọn chính mình.",
     "x-holders-of": "«{title}»: «{username}» không phải {role} của {unit}.",
@@ -439,7 +441,12 @@ def _short(text: str, limit: int) -> str:
 
 
 #: Parameters computed from the recorded ones before a code's text is rendered.
-_DERIVED = {"script.failed": _script_failure}
+def _problem_count(params: dict) -> dict:
+    """"201 lỗi" was said of a list capped at 200 problems: "hơn 200 lỗi"."""
+    return {"count_text": f"hơn {params.get('count')}" if params.get("more") else params.get("count")}
+
+
+_DERIVED = {"script.failed": _script_failure, "definition.invalid": _problem_count}
 
 
 def reason_message(code: str | None, params: dict | None) -> str:
@@ -521,6 +528,8 @@ FORMAT_VI: dict[str, str] = {
 def field_message(error: FieldError) -> str:
     if error.code == "const" and error.params.get("limit") is True:
         return render("«{title}» cần được đánh dấu xác nhận.", {"title": error.title or error.field})
+    if error.code == "x-not-after" and error.params.get("today"):
+        return render("«{title}» không được là một ngày trong tương lai.", {"title": error.title or error.field})
     params = dict(error.params)
     if error.code == "format":
         params["limit"] = FORMAT_VI.get(params.get("limit"), params.get("limit"))

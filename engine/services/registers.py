@@ -30,12 +30,21 @@ def fill(uow: UnitOfWork, *, schema: dict | None, data: dict, unit_id: int, clas
 
     A register field the case's ``current`` data already holds keeps that value (a step that comes
     round again, such as a secret dispatch redone after a wrong envelope: one document, one entry).
-    Fields naming the same register in one step share one number.
+    Fields naming the same register in one step share one number. The form is judged on the day of the
+    step in Vietnam (``x-not-after: today``), from the engine's clock, so a replay judges it the same.
 
     :raises InvalidFormData: every wrong field, a value typed into a register field among them.
     :raises InvalidInput: ``register.cannot_number``: the register's format needs a document type or an
         issuer abbreviation the case does not give.
     """
+    with forms.on_day(uow.now.astimezone(VIETNAM).date()):
+        return _fill(uow, schema=schema, data=data, unit_id=unit_id, classification=classification,
+                     current=current, cache_key=cache_key)
+
+
+def _fill(uow: UnitOfWork, *, schema: dict | None, data: dict, unit_id: int, classification: int,
+          current: Mapping | None, cache_key: object | None) -> dict:
+    """:func:`fill` on the day its caller set."""
     if not forms.register_fields(schema):
         return forms.validate(schema, data, cache_key=cache_key)
     needed = forms.check_typed(schema, data, cache_key=cache_key)

@@ -179,6 +179,15 @@ def test_a_file_under_the_cap_lists_every_problem():
     assert len(problems) == 150 and {p.code for p in problems} == {"lane.missing_role"}
 
 
+def test_the_refusal_counts_the_problems_found_and_says_more_when_the_list_was_capped():
+    from engine.errors import DefinitionInvalid
+    from webapp.messages import message
+    assert message(DefinitionInvalid(refused({"p.bpmn": unassigned_steps(150)}))) == \
+        "Tệp quy trình không hợp lệ (150 lỗi)."
+    assert message(DefinitionInvalid(refused({"p.bpmn": unassigned_steps(300)}))) == \
+        "Tệp quy trình không hợp lệ (hơn 200 lỗi)."
+
+
 # the table itself --------------------------------------------------------------------------------------
 
 def test_every_explanation_of_the_table_has_vietnamese_text():
