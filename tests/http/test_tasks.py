@@ -181,3 +181,14 @@ def test_html_typed_into_fields_is_escaped_everywhere(login, people):
     status = clerk.get(f"/api/v1/cases/{case}").get_json()
     assert status["data"]["full_name"].startswith("<script>")            # JSON keeps data as data
     assert cases.get_case(people.uow, number=case).data["full_name"].startswith("<script>")
+
+
+def test_the_secretary_reads_the_application_beside_the_review_form_without_opening_the_case(login, people):
+    case = open_at(people, "review_application")
+    task = people.cell_secretary.task("review_application", case)
+    page = login("cell_secretary").get(f"/tasks/{task.id}").get_data(as_text=True)
+    data = page.split('id="data"', 1)[1].split("</section>", 1)[0]
+    assert "Nguyễn Văn An" in data and "01/05/2000" in data                     # the applicant's request
+    assert "Trần Thị Bình" in data and "tranthibinh" not in data               # introducers by name
+    assert "Chi bộ thôn Đông" in data                                          # the unit by name
+    assert "Tôi tự nguyện xin gia nhập Đảng" in data                            # what the applicant submitted

@@ -38,8 +38,7 @@ def case_context(number: str) -> dict:
     state = progress.case_progress(uow(), number=number, actor=actor)
     titles = progress.field_titles(uow(), number=number, actor=actor)
     people = {e.actor for e in view.events if e.actor} | ({view.started_by} if view.started_by else set())
-    people |= {name for key, value in view.data.items() if key == "initiator" or _names_people(titles.get(key))
-               for name in (value if isinstance(value, list) else [value]) if isinstance(name, str)}
+    people |= people_in_data(view.data, titles)
     checks = verification.verify_case_signatures(uow(), number) if any(e.signed for e in view.events) else None
     return {"case": view, "progress": state, "titles": titles, "system_labels": SYSTEM_FIELD_LABELS,
             "names": progress.display_names(uow(), people),
@@ -49,6 +48,12 @@ def case_context(number: str) -> dict:
             "signature_checks": checks.by_seq() if checks else {},
             "signature_text": lambda check: messages.signature_message(check.code, check.params),
             "now": uow().clock.now()}
+
+
+def people_in_data(data: dict, titles: dict) -> set[str]:
+    """The usernames a case's data holds (who opened it, member pickers): pages show them by name."""
+    return {name for key, value in data.items() if key == "initiator" or _names_people(titles.get(key))
+            for name in (value if isinstance(value, list) else [value]) if isinstance(name, str)}
 
 
 def _names_people(info) -> bool:

@@ -11,6 +11,8 @@ from engine.errors import (AssignmentError, InvalidInput, NotFound, QuytrinhErro
                            TaskAlreadyCompleted)
 from engine.services import attachments, cases, catalogue, colleagues, outputs, progress, redaction, tasks
 from webapp import messages, schemaforms
+from webapp.cases.views import people_in_data
+from webapp.templating import SYSTEM_FIELD_LABELS
 from webapp.context import current_actor, int_arg, is_htmx, safe_next, uow
 from webapp.errors import field_errors, status_of
 
@@ -75,8 +77,13 @@ def _task_page(task_id: str, *, typed=None, errors=None, error: str | None = Non
     if task.state == "ready" and task.can_complete and task.role:
         people = colleagues.colleagues_for_task(uow(), task_id=task.id, actor=actor)
     prompt = outputs.pin_prompt(uow(), task_id=task.id, actor=actor) if task.can_complete else None
+    # What the case holds so far (the applicant's request, earlier steps' decisions) beside the form.
+    titles = progress.field_titles(uow(), number=task.case, actor=actor) if case else {}
     return render_template("inbox/task.html", task=task, case=case, form=form, files=files, colleagues=people,
-                           names=_names_of((task.assignee, task.candidate)),
+                           names=_names_of((task.assignee, task.candidate),
+                                           people_in_data(case.data, titles) if case else ()),
+                           titles=titles, system_labels=SYSTEM_FIELD_LABELS,
+                           unit_names={u.code: u.name for u in catalogue.list_units(uow())} if case else {},
                            error=error, now=uow().clock.now(), pin_prompt=prompt,
                            pin_problem=messages.message(prompt.problem) if prompt and prompt.problem else None,
                            allowed_types=", ".join(attachments.ALLOWED_EXTENSIONS)), status
