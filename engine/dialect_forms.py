@@ -8,6 +8,7 @@ and nothing in it sets become the fields of a start form (docs/interop.md).
 from __future__ import annotations
 
 import ast
+import html as entities
 import json
 import re
 from typing import Mapping
@@ -17,6 +18,8 @@ from lxml import etree
 from engine.conventions import BPMN, NS, local, properties
 
 ENGINES = ("camunda", "flowable", "activiti")
+_PRE_SCRIPT = "{%s}preScript" % NS["spiffworkflow"]
+_POST_SCRIPT = "{%s}postScript" % NS["spiffworkflow"]
 _FORM_TYPES = {"string": {"type": "string"}, "long": {"type": "integer"}, "integer": {"type": "integer"},
                "int": {"type": "integer"}, "short": {"type": "integer"}, "double": {"type": "number"},
                "boolean": {"type": "boolean"}, "date": {"type": "string", "format": "date"}}
@@ -129,7 +132,7 @@ def names_written(process: etree._Element, files: Mapping[str, str]) -> set[str]
                 written |= set(json.loads(files[form]).get("properties", {}))
             except (ValueError, AttributeError):
                 pass
-        if node.tag == f"{BPMN}script" and node.text:
+        if node.tag in (f"{BPMN}script", _PRE_SCRIPT, _POST_SCRIPT) and node.text:
             try:
                 for each in ast.walk(ast.parse(node.text)):
                     if isinstance(each, ast.Name) and isinstance(each.ctx, ast.Store):
@@ -145,3 +148,114 @@ def names_written(process: etree._Element, files: Mapping[str, str]) -> set[str]
         if local(node.tag) == "outputParameter" and node.get("name"):
             written.add(node.get("name"))
     return written
+
+
+# Camunda Forms (Camunda 8): the JSON a Zeebe file embeds in ``zeebe:userTaskForm`` ---------------------
+
+#: components that hold no data: shown, never submitted (``button`` is the form's own submit/reset)
+_DISPLAY = {"text", "spacer", "separator", "button"}
+#: keys of a component that change neither the data nor what is asked (layout, looks, identity)
+_COSMETIC = {"id", "type", "key", "label", "description", "layout", "appearance", "properties", "values",
+             "validate", "defaultValue", "subtype", "dateLabel", "decimalDigits", "increment", "text",
+             "disallowPassedDates", "searchable", "action", "height", "use24h", "timeLabel"}
+_VALIDATION = {"required", "minLength", "maxLength", "min", "max", "pattern", "validationType"}
+
+
+def camunda_form_schema(text: str) -> tuple[dict | None, list[tuple[str, str]], str]:
+    """A JSON Schema from a Camunda Forms document (``{"components": [...]}``), the problems found as
+    (component, feature) pairs, and the text of its display components (instructions for the person).
+
+    Translated: textfield, textarea, number, checkbox, checklist, radio, select, taglist and datetime of
+    subtype ``date``; ``key`` is the field, ``label`` its title, ``values`` its options, ``defaultValue`` its
+    default; ``validate`` required, minLength, maxLength, min, max, pattern and validationType email. Anything
+    computed when the form is shown (an expression ``=…``, ``conditional``, ``valuesKey``, ``valuesExpression``),
+    another component (group, dynamiclist, filepicker, iframe, html…) or another key is a problem, named."""
+    try:
+        form = json.loads(text)
+    except ValueError:
+        return None, [("", "json")], ""
+    if not isinstance(form, dict) or not isinstance(form.get("components"), list):
+        return None, [("", "json")], ""
+    fields: dict[str, dict] = {}
+    required: list[str] = []
+    problems: list[tuple[str, str]] = []
+    shown: list[str] = []
+    for component in form["components"]:
+        if not isinstance(component, dict):
+            problems.append(("", "json"))
+            continue
+        kind = str(component.get("type") or "")
+        name = str(component.get("key") or component.get("id") or kind)
+        if kind in _DISPLAY:
+            if kind == "text" and isinstance(component.get("text"), str):
+                if component["text"].strip().startswith("="):
+                    problems.append((name, "expression"))
+                else:
+                    shown.append(_plain_text(component["text"]))
+            continue
+        schema = _component_schema(component, kind)
+        if schema is None:
+            problems.append((name, kind or "type"))
+            continue
+        found = [key for key, value in component.items()
+                 if key not in _COSMETIC and value not in (None, False, "", {}, [])]
+        found += [f"validate.{key}" for key in (component.get("validate") or {}) if key not in _VALIDATION]
+        if component.get("subtype") not in (None, "date"):
+            found.append(f"subtype {component.get('subtype')}")
+        if any(isinstance(value, str) and value.strip().startswith("=") for value in component.values()):
+            found.append("expression")
+        if (component.get("validate") or {}).get("validationType") not in (None, "", "email"):
+            found.append(f"validationType {component['validate']['validationType']}")
+        if found:
+            problems.extend((name, feature) for feature in found)
+            continue
+        if not component.get("key"):
+            problems.append((name, "key"))
+            continue
+        if component.get("label"):
+            schema["title"] = str(component["label"])
+        if component.get("description"):
+            schema["description"] = str(component["description"])
+        if "defaultValue" in component:
+            schema["default"] = component["defaultValue"]
+        validate = component.get("validate") or {}
+        if validate.get("required") is True:
+            required.append(component["key"])
+        for source, target in (("minLength", "minLength"), ("maxLength", "maxLength"), ("min", "minimum"),
+                               ("max", "maximum"), ("pattern", "pattern")):
+            if validate.get(source) not in (None, ""):
+                schema[target] = validate[source]
+        if validate.get("validationType") == "email":
+            schema["format"] = "email"
+        fields[component["key"]] = schema
+    schema = {"type": "object", "properties": fields}
+    if required:
+        schema["required"] = sorted(set(required))
+    return schema, problems, "\n\n".join(t for t in shown if t)
+
+
+def _component_schema(component: dict, kind: str) -> dict | None:
+    values = component.get("values")
+    options = [v for v in values if isinstance(v, dict) and "value" in v] if isinstance(values, list) else None
+    if kind in ("textfield", "textarea"):
+        return {"type": "string", **({"x-widget": "textarea"} if kind == "textarea" else {})}
+    if kind == "number":
+        return {"type": "integer" if component.get("decimalDigits") == 0 else "number"}
+    if kind == "checkbox":
+        return {"type": "boolean"}
+    if kind == "datetime" and component.get("subtype") == "date":
+        return {"type": "string", "format": "date"}
+    if kind in ("radio", "select", "checklist", "taglist"):
+        if not options:
+            return None if "valuesKey" not in component and "valuesExpression" not in component else {}
+        choice = {"enum": [o["value"] for o in options],
+                  "x-enum-titles": [str(o.get("label", o["value"])) for o in options]}
+        if kind in ("radio", "select"):
+            return {"type": "string", **choice}
+        return {"type": "array", "items": {"type": "string", **choice}, "uniqueItems": True}
+    return None
+
+
+def _plain_text(html: str) -> str:
+    """The words of a text component (Markdown or HTML): tags removed, entities read."""
+    return " ".join(entities.unescape(re.sub(r"<[^>]+>", " ", html)).split())

@@ -25,13 +25,14 @@ from lxml import etree
 
 from engine import deadlines, expressions, scripting
 from engine.conventions import BPMN, NS, lane_of_nodes, local, properties
-from engine.dialect_forms import form_key_files, form_schema, names_read, names_written
+from engine.dialect_forms import camunda_form_schema, form_key_files, form_schema, names_read, names_written
 from engine.errors import Problem, ScriptError
 
 GENERATED = "_generated/"
 SPIFF = "{%s}" % NS["spiffworkflow"]
 ENGINES = ("camunda", "flowable", "activiti")
 ZEEBE = "{http://camunda.org/schema/zeebe/1.0}"
+EMBEDDED_FORM = "camunda-forms:bpmn:"
 _ACTIVITIES = ("task", "userTask", "manualTask", "serviceTask", "sendTask", "receiveTask", "scriptTask",
                "businessRuleTask", "callActivity", "subProcess", "transaction", "adHocSubProcess")
 _EVENTS = ("startEvent", "intermediateCatchEvent", "intermediateThrowEvent", "endEvent", "boundaryEvent")
@@ -175,6 +176,7 @@ class _Rewriter:
                     return self.changed
                 if isinstance(node.tag, str):
                     self.element(node)
+            self.variable_mappings(process)
             if self.engine is not None and process in executable:
                 self.start_inputs(process)
         return self.changed
@@ -551,6 +553,8 @@ class _Rewriter:
             self.out.files[name] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True)
             self.set_properties(node, formJsonSchemaFilename=name)
             self.note(node, "form.generated", fields=len(schema["properties"]))
+        elif key and key.startswith(EMBEDDED_FORM):
+            self.embedded_form(node, key[len(EMBEDDED_FORM):])
         elif key:
             found = next((name for name in form_key_files(key) if name in self.out.files), None)
             if found:
@@ -564,6 +568,30 @@ class _Rewriter:
             self.out.files[name] = json.dumps({"type": "object", "properties": {}}, sort_keys=True)
             self.set_properties(node, formJsonSchemaFilename=name)
             self.note(node, "form.confirmation")
+
+    def embedded_form(self, node: etree._Element, form_id: str) -> None:
+        """``zeebe:formDefinition formKey="camunda-forms:bpmn:<id>"``: the Camunda Forms JSON is in the file, in
+        the process's ``zeebe:userTaskForm id="<id>"``. Its components become a generated JSON Schema; what
+        cannot be translated is refused naming the component and the feature."""
+        holder = next((f for f in self.root.iter(f"{ZEEBE}userTaskForm") if f.get("id") == form_id), None)
+        if holder is None:
+            self.problem(node, "form.embedded_unreadable", form=form_id, why="missing")
+            return
+        schema, problems, shown = camunda_form_schema(holder.text or "")
+        for component, feature in problems:
+            if feature == "json":
+                self.problem(node, "form.embedded_unreadable", form=form_id, why="json")
+            else:
+                self.problem(node, "form.untranslatable", form=form_id, component=component, feature=feature)
+        if schema is None or problems:
+            return
+        name = f"{GENERATED}forms/{_safe(self.file)}/{_safe(node.get('id', 'form'))}.json"
+        # in the form's order, which is the order the person sees the fields in (still the same every time)
+        self.out.files[name] = json.dumps(schema, ensure_ascii=False, indent=2)
+        self.set_properties(node, formJsonSchemaFilename=name)
+        if shown and node.find(f"{BPMN}extensionElements/{SPIFF}instructionsForEndUser") is None:
+            etree.SubElement(self.extensions(node), f"{SPIFF}instructionsForEndUser").text = shown
+        self.note(node, "form.generated", fields=len(schema["properties"]))
 
     def pass_through(self, node: etree._Element) -> None:
         """An undefined ``bpmn:task`` of another tool does nothing and moves on (Camunda, Flowable): run it
@@ -638,6 +666,174 @@ class _Rewriter:
                 if candidate.get("id") == process_id:
                     return candidate
         return None
+
+    # variable mappings ----------------------------------------------------------------------
+
+    def variable_mappings(self, process: etree._Element) -> None:
+        """Input/output variable mappings of an element (Zeebe ``zeebe:ioMapping``, Camunda/Flowable
+        ``inputOutput``) and a call activity's ``camunda:in``/``camunda:out`` (``flowable:``, ``activiti:``).
+
+        quytrinh keeps one set of variables per case, so an element's *local* variable is the case variable
+        of that name, set by the element's pre-script and removed by its post-script; that is what the other
+        engine does only when the name means nothing outside the element. When it does (another element reads
+        or sets it), the mapping is refused (docs/interop.md)."""
+        nodes = [n for n in process.iter() if isinstance(n.tag, str) and n.tag.startswith(BPMN)
+                 and local(n.tag) in _FLOW_NODES and _has_mappings(n)]
+        if not nodes:
+            return
+        uses = _uses_by_owner(process, self.out.files)
+        for node in nodes:
+            if len(self.out.problems) >= self.limit:
+                return
+            elsewhere = set().union(*(names for owner, names in uses.items() if owner is not node))
+            self.element_mappings(node, elsewhere)
+
+    def element_mappings(self, node: etree._Element, elsewhere: set[str]) -> None:
+        tag = local(node.tag)
+        found = len(self.out.problems)
+        zeebe = node.find(f"{BPMN}extensionElements/{ZEEBE}ioMapping")
+        mappings = []       # (direction, target, source text, language, label, element)
+        for mapping in zeebe if zeebe is not None else ():
+            if isinstance(mapping.tag, str) and mapping.tag in (f"{ZEEBE}input", f"{ZEEBE}output"):
+                mappings.append((local(mapping.tag), (mapping.get("target") or "").strip(), mapping.get("source") or "",
+                                 "feel", _mapping_label(mapping), mapping))
+        for prefix in ENGINES:
+            holder = node.find(f"{BPMN}extensionElements/{{{NS[prefix]}}}inputOutput")
+            for mapping in holder if holder is not None else ():
+                direction = {"inputParameter": "input", "outputParameter": "output"}.get(local(mapping.tag))
+                if direction is None:
+                    continue
+                if direction == "input" and tag in ("serviceTask", "sendTask"):
+                    continue    # the bound function's parameters (parameters()): it reads no other variable
+                inner = [c for c in mapping if isinstance(c.tag, str)]
+                if inner and local(inner[0].tag) == "script":
+                    continue    # refused as script.foreign
+                if inner:
+                    self.problem(mapping, "mapping.untranslatable", mapping=_mapping_label(mapping), why="structure")
+                    continue
+                mappings.append((direction, (mapping.get("name") or "").strip(), mapping.text or "", "juel",
+                                 _mapping_label(mapping), mapping))
+        for mapping in mappings:
+            direction, _target, _text, language, label, element = mapping
+            why = ("event" if tag in _EVENTS
+                   else "subprocess" if tag in ("subProcess", "transaction", "adHocSubProcess")
+                   else "loop" if _is_loop(node) else None)
+            if why is None and direction == "output" and language == "feel" and tag not in ("userTask", "manualTask"):
+                why = "results_local"
+            if why:
+                self.problem(element, "mapping.untranslatable", mapping=label, why=why)
+        if len(self.out.problems) > found:
+            return
+        inputs, outputs = [], []
+        for direction, target, text, language, label, element in mappings:
+            if not self.is_variable(target):
+                self.problem(element, "mapping.untranslatable", mapping=label, why="target")
+                continue
+            value = self.mapping_source(element, text, language)
+            if value is not None:
+                (inputs if direction == "input" else outputs).append((target, value, label, element))
+        drops = {target: (label, element) for target, _v, label, element in inputs}
+        if tag == "callActivity":
+            self.call_mappings(node, elsewhere, inputs, outputs, drops)
+        for target, *_rest in outputs:
+            drops.pop(target, None)
+        if mappings and mappings[0][3] == "feel" and outputs:
+            # Zeebe: with output mappings, what the person submitted stays local to the task too
+            form = properties(node).get("formJsonSchemaFilename")
+            try:
+                fields = list(json.loads(self.out.files.get(form) or "{}").get("properties", {}))
+            except ValueError:
+                fields = []
+            for name in fields:
+                if name not in drops and name not in {t for t, *_r in outputs}:
+                    drops[name] = (f'form field "{name}"', node)
+        for name, (label, element) in drops.items():
+            if name in elsewhere:
+                self.problem(element, "mapping.untranslatable", mapping=label, why="shadows")
+        if len(self.out.problems) > found or not (inputs or outputs or drops):
+            return
+        pre = [f"{target} = {value}" for target, value, *_rest in inputs]
+        post = [f"{target} = {value}" for target, value, *_rest in outputs] + [f"del {name}" for name in drops]
+        for kind, lines in (("preScript", pre), ("postScript", post)):
+            if not lines:
+                continue
+            extensions = self.extensions(node)
+            script = extensions.find(f"{SPIFF}{kind}")
+            if script is None:
+                script = etree.SubElement(extensions, f"{SPIFF}{kind}")
+            own = (script.text or "").strip()
+            script.text = "\n".join(lines + [own] if kind == "preScript" and own else [own] + lines if own else lines)
+        self.changed = True
+        self.note(node, "mapping.translated", inputs=", ".join(t for t, *_r in inputs) or "-",
+                  outputs=", ".join(t for t, *_r in outputs) or "-", removed=", ".join(drops) or "-")
+
+    def call_mappings(self, node: etree._Element, elsewhere: set[str], inputs: list, outputs: list,
+                      drops: dict) -> None:
+        """``camunda:in``/``camunda:out`` of a call activity. SpiffWorkflow hands the called process all of the
+        caller's variables and takes all of its variables back. A mapping that keeps the name
+        (``source="x" target="x"``) or hands everything (``variables="all"``) is what SpiffWorkflow does and is
+        kept (noted). Renaming (``source="a" target="b"``, ``sourceExpression``) becomes the call activity's
+        pre-script (``b = a``) or post-script (``y = x``), the temporary name removed afterwards; ``local``
+        variables, a target expression, or a name the caller also uses are refused, naming the mapping."""
+        kept = []
+        handed = {m.get("source") for p in ENGINES for m in node.findall(f"{BPMN}extensionElements/{{{NS[p]}}}in")}
+        callee = self.process_named(node.get("calledElement"))
+        child_writes = names_written(callee, self.out.files) if callee is not None else None
+        for prefix in ENGINES:
+            for mapping in node.findall(f"{BPMN}extensionElements/{{{NS[prefix]}}}in") + \
+                    node.findall(f"{BPMN}extensionElements/{{{NS[prefix]}}}out"):
+                direction = "input" if local(mapping.tag) == "in" else "output"
+                label = _mapping_label(mapping)
+                source, target = (mapping.get("source") or "").strip(), (mapping.get("target") or "").strip()
+                expression = (mapping.get("sourceExpression") or "").strip()
+                if mapping.get("local") == "true" or mapping.get("targetExpression"):
+                    self.problem(mapping, "mapping.untranslatable", mapping=label,
+                                 why="local" if mapping.get("local") == "true" else "target")
+                    continue
+                if mapping.get("variables") == "all" or mapping.get("businessKey") is not None \
+                        or (source and source == target and not expression):
+                    kept.append(label)
+                    continue
+                if not self.is_variable(target) or (source and not self.is_variable(source)):
+                    self.problem(mapping, "mapping.untranslatable", mapping=label, why="target")
+                    continue
+                if _is_loop(node):
+                    self.problem(mapping, "mapping.untranslatable", mapping=label, why="loop")
+                    continue
+                value = self.mapping_source(mapping, expression, "juel") if expression else source
+                if value is None:
+                    continue
+                (inputs if direction == "input" else outputs).append((target, value, label, mapping))
+                if direction == "input":
+                    drops[target] = (label, mapping)
+                elif source and source not in elsewhere and source not in handed:
+                    drops.setdefault(source, (label, mapping))
+                elif source and (child_writes is None or source in child_writes):
+                    # the called process sets it and SpiffWorkflow brings it back over the caller's own
+                    self.problem(mapping, "mapping.untranslatable", mapping=label, why="shadows")
+        if kept:
+            self.note(node, "mapping.kept", mappings="; ".join(kept))
+
+    def is_variable(self, name: str) -> bool:
+        return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name or "")) and name not in self.functions \
+            and name not in _PYTHON_WORDS
+
+    def mapping_source(self, element: etree._Element, text: str, language: str) -> str | None:
+        """A mapping's source in quytrinh's language. Zeebe: FEEL after ``=``, otherwise a static value (a
+        text); Camunda: JUEL ``${…}``, otherwise the text itself, empty for null."""
+        value = text.strip()
+        if language == "feel":
+            if expressions.dialect_of(value) == "feel":
+                return self.translated(element, value, "mapping", "feel")
+            return repr(text)
+        if not value:
+            return "None"
+        if expressions.dialect_of(value) == "juel":
+            return self.translated(element, value, "mapping")
+        if "${" in value or "#{" in value:
+            self.untranslatable(element, value, "mapping")
+            return None
+        return repr(value)
 
     # services -------------------------------------------------------------------------------
 
@@ -753,6 +949,84 @@ class _Rewriter:
 
 # helpers -------------------------------------------------------------------------------------
 
+_PYTHON_WORDS = {"and", "or", "not", "in", "is", "if", "else", "for", "while", "del", "None", "True", "False",
+                 "lambda", "def", "class", "return", "import", "from", "as", "with", "pass", "break", "continue"}
+
+
+def _has_mappings(node: etree._Element) -> bool:
+    extensions = node.find(f"{BPMN}extensionElements")
+    if extensions is None:
+        return False
+    if extensions.find(f"{ZEEBE}ioMapping") is not None:
+        return True
+    for prefix in ENGINES:
+        ns = "{%s}" % NS[prefix]
+        if extensions.find(f"{ns}inputOutput") is not None or extensions.find(f"{ns}in") is not None \
+                or extensions.find(f"{ns}out") is not None:
+            return True
+    return False
+
+
+def _is_loop(node: etree._Element) -> bool:
+    return node.find(f"{BPMN}multiInstanceLoopCharacteristics") is not None \
+        or node.find(f"{BPMN}standardLoopCharacteristics") is not None
+
+
+def _mapping_label(mapping: etree._Element) -> str:
+    """A mapping as written: ``input source="= applicant.age" target="age"``, ``inputParameter name="x"``."""
+    attributes = " ".join(f'{etree.QName(k).localname}="{v}"' for k, v in mapping.attrib.items())
+    text = (mapping.text or "").strip()
+    return (f"{local(mapping.tag)} {attributes}" + (f": {text}" if text else "")).strip()[:200]
+
+
+def _uses_by_owner(process: etree._Element, files: Mapping[str, str]) -> dict[etree._Element, set[str]]:
+    """The names each flow element of a process mentions (read, set, asked in its form), by element: a
+    generous reading (every identifier of an expression or script), to tell whether a name means something
+    outside one element. A variable local to another element (its input mapping's target, a name handed to
+    or taken from a called process) is not a use: it is gone when that element ends."""
+    owners = {f"{BPMN}{t}" for t in _FLOW_NODES + ("sequenceFlow",)}
+    uses: dict[etree._Element, set[str]] = {}
+    words = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+    for element in process.iter():
+        if not isinstance(element.tag, str):
+            continue
+        owner = next((e for e in element.iterancestors() if e.tag in owners), None) \
+            if element.tag not in owners else element
+        if owner is None:
+            continue
+        names = uses.setdefault(owner, set())
+        name = local(element.tag)
+        if name in ("input", "output", "in", "out", "inputParameter", "outputParameter") \
+                and not element.tag.startswith(BPMN):
+            # what the mapping reads in this process, and what it leaves in it (not the local target of an
+            # input, nor the called process's own name a call's output reads)
+            if name in ("input", "output", "in"):
+                names.update(words.findall(element.get("source") or ""))
+            if name == "in":
+                names.update(words.findall(element.get("sourceExpression") or ""))
+            if name in ("inputParameter", "outputParameter"):
+                names.update(words.findall(element.text or ""))
+            if name in ("output", "out"):
+                names.add(element.get("target") or "")
+            if name == "outputParameter":
+                names.add(element.get("name") or "")
+            continue
+        form = properties(element).get("formJsonSchemaFilename") if element is owner else None
+        if form:
+            try:
+                names.update(json.loads(files.get(form) or "{}").get("properties", {}))
+            except (ValueError, AttributeError):
+                pass
+        if element.text and element.text.strip() and name not in ("documentation", "text", "userTaskForm"):
+            names.update(words.findall(element.text))
+        for key, value in element.attrib.items():
+            if etree.QName(key).localname in ("resultVariable", "elementVariable", "collection", "assignee",
+                                              "candidateUsers", "value", "inputCollection", "inputElement",
+                                              "outputCollection", "outputElement", "initiator"):
+                names.update(words.findall(value))
+    return uses
+
+
 def _same(a: etree._Element, b: etree._Element) -> bool:
     """The same element written twice: tag, attributes, text and children alike."""
     return (a.tag == b.tag and dict(a.attrib) == dict(b.attrib) and (a.text or "").strip() == (b.text or "").strip()
@@ -777,14 +1051,18 @@ def _reads(process: etree._Element) -> dict[str, set[str]]:
     reads: dict[str, set[str]] = {}
     for node in process.iter(f"{BPMN}conditionExpression", f"{BPMN}loopCardinality", f"{BPMN}loopDataInputRef",
                              f"{BPMN}condition", f"{BPMN}completionCondition", f"{SPIFF}parameter",
-                             f"{SPIFF}preScript"):
+                             f"{SPIFF}preScript", f"{SPIFF}postScript"):
         text = (node.get("value") if node.tag == f"{SPIFF}parameter" else node.text) or ""
         if expressions.dialect_of(text):
             try:
                 text = expressions.translate(text)
             except expressions.Untranslatable:
                 continue
-        for expression in _assigned_values(text) if node.tag == f"{SPIFF}preScript" else [text]:
+        for expression in _assigned_values(text) if node.tag in (f"{SPIFF}preScript", f"{SPIFF}postScript") \
+                else [text]:
+            if node.tag != f"{BPMN}conditionExpression" and re.fullmatch(r"[A-Za-z]\w*", expression.strip()):
+                reads.setdefault(expression.strip(), set())     # copied as it is (b = a): of no kind of its own
+                continue
             for name, kind in names_read(expression).items():
                 reads.setdefault(name, set()).add(kind if node.tag == f"{BPMN}conditionExpression" else "string")
     return reads

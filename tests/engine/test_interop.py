@@ -6,7 +6,7 @@ registered function; the definition keeps the hash of the uploaded file (docs/in
 import pytest
 
 from engine.errors import DefinitionInvalid
-from engine.services import cases, definitions
+from engine.services import cases, definitions, tasks
 from engine.spiff import parser
 from tests.people import CELL
 from workflows import functions, interop
@@ -228,3 +228,65 @@ def test_a_bound_assignee_bean_call_gives_the_step_to_the_user_it_returns(bean_b
     assert [t.element for t in people.cell_secretary.inbox() if t.case == number] == []
     people("ngothikhanh").completes("review", number)     # the user the call named, not a role's holder
     assert people.admin.sees(number).status == "completed"
+
+
+ZEEBE_FILE = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0"
+                  id="defs" targetNamespace="http://bpmn.io/schema/bpmn" exporter="Camunda Modeler">
+  <bpmn:process id="grant" isExecutable="true">
+    <bpmn:extensionElements>
+      <zeebe:userTaskForm id="start_form">{{"components": [
+        {{"key": "amount", "label": "Số tiền", "type": "number", "decimalDigits": 0,
+          "validate": {{"required": true}}}}
+      ]}}</zeebe:userTaskForm>
+      <zeebe:userTaskForm id="review_form">{{"components": [
+        {{"type": "text", "text": "&lt;p&gt;Kiểm tra đề xuất&lt;/p&gt;"}},
+        {{"key": "proposed", "label": "Đề xuất", "type": "number"}},
+        {{"key": "approved", "label": "Đồng ý?", "type": "checkbox"}},
+        {{"key": "comment", "label": "Ý kiến", "type": "textarea"}}
+      ]}}</zeebe:userTaskForm>
+    </bpmn:extensionElements>
+    <bpmn:startEvent id="start">
+      <bpmn:extensionElements><zeebe:formDefinition formKey="camunda-forms:bpmn:start_form" /></bpmn:extensionElements>
+    </bpmn:startEvent>
+    <bpmn:userTask id="review" name="Xem xét">
+      <bpmn:extensionElements>
+        <zeebe:assignmentDefinition candidateGroups="Kế toán" />
+        <zeebe:formDefinition formKey="camunda-forms:bpmn:review_form" />
+        <zeebe:ioMapping>
+          <zeebe:input source="= amount * 2" target="proposed" />
+          <zeebe:output source="= approved" target="decision" />
+        </zeebe:ioMapping>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:exclusiveGateway id="decide" default="no" />
+    <bpmn:endEvent id="granted" />
+    <bpmn:endEvent id="refused" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />
+    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="decide" />
+    <bpmn:sequenceFlow id="yes" sourceRef="decide" targetRef="granted">
+      <bpmn:conditionExpression>= decision</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="no" sourceRef="decide" targetRef="refused" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_a_zeebe_file_s_embedded_forms_and_variable_mappings_run_as_zeebe_runs_them(bound, people, uow, tmp_path):
+    path = tmp_path / "grant.bpmn"
+    path.write_text(ZEEBE_FILE.format(), encoding="utf-8")
+    definitions.deploy_file(uow, path)
+    number = people.applicant.opens("grant", unit=CELL, data={"amount": 700})
+    task = tasks.get_task(uow, task_id=people.cell_secretary.task("review", number).id,
+                          actor=people.cell_secretary.actor)
+    # the embedded Camunda form is the step's form; its text is the step's instructions
+    assert list(task.form["properties"]) == ["proposed", "approved", "comment"]
+    assert task.instructions == "Kiểm tra đề xuất"
+    people.cell_secretary.completes("review", number, {"proposed": 1400, "approved": True, "comment": "ok"})
+    case = people.admin.sees(number)
+    assert case.status == "completed"
+    # the output mapping copied the decision; the input (proposed) and the submitted fields stayed the step's own
+    assert case.data["decision"] is True and case.data["amount"] == 700
+    assert not {"proposed", "approved", "comment"} & set(case.data)

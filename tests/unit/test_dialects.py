@@ -570,3 +570,218 @@ def test_two_different_elements_with_one_id_are_left_for_the_xsd_check_to_refuse
     result = normalise(REPEATED.format(second='<bpmn:dataObject id="is_approval" name="Khác" />'))
     assert len(result.documents["p.bpmn"].xpath("//*[@id='is_approval']")) == 2
     assert not [n for n in result.notes if n.code == "element.duplicate_removed"]
+
+
+# variable mappings (Zeebe ioMapping, Camunda inputOutput, camunda:in/out) ------------------------------
+
+def zeebe(body, files=None, services=None):
+    text = CAMUNDA.replace("<bpmn:definitions ", "<bpmn:definitions " + ZEEBE).format(body=body)
+    return dialects.normalise({"p.bpmn": text, **(files or {})}, assignments={"clerks": "cell_secretary@case"},
+                              services=services or {}, functions=FUNCTIONS)
+
+
+def scripts(result, element_id):
+    """The pre- and post-script the rewrite gave an element."""
+    node = element(result, element_id)
+    return tuple((node.findtext(f".//{{*}}{kind}") or "") for kind in ("preScript", "postScript"))
+
+
+def refusals(result):
+    return [(p.element, p.code, p.params.get("why") or p.params.get("expression") or p.params.get("feature"))
+            for p in result.problems]
+
+
+def test_zeebe_input_mappings_set_the_task_s_local_variables_and_remove_them_when_it_ends():
+    result = zeebe('<bpmn:userTask id="t"><bpmn:extensionElements><zeebe:ioMapping>'
+                   '<zeebe:input source="= applicant.age" target="age"/>'
+                   '<zeebe:input source="demo@camunda.com" target="sender"/>'
+                   '</zeebe:ioMapping><zeebe:assignmentDefinition candidateGroups="clerks"/>'
+                   '</bpmn:extensionElements></bpmn:userTask>'
+                   '<bpmn:userTask id="u"><bpmn:extensionElements><zeebe:ioMapping>'
+                   '<zeebe:input source="= applicant.name" target="sender"/></zeebe:ioMapping>'
+                   '</bpmn:extensionElements></bpmn:userTask>')
+    assert refusals(result) == []
+    # Zeebe: a source without "=" is a static value; the variables are the task's own (local)
+    assert scripts(result, "t") == ("age = applicant['age']\nsender = 'demo@camunda.com'", "del age\ndel sender")
+    assert scripts(result, "u") == ("sender = applicant['name']", "del sender")   # another task's local: no clash
+    assert ("t", "mapping.translated") in codes(result.notes)
+
+
+def test_zeebe_output_mappings_copy_to_the_process_and_keep_the_submitted_fields_local():
+    form = json.dumps({"components": [{"key": "approved", "type": "checkbox", "label": "OK"},
+                                      {"key": "comment", "type": "textarea"}]})
+    result = zeebe('<bpmn:extensionElements><zeebe:userTaskForm id="f1">' + form + '</zeebe:userTaskForm>'
+                   '</bpmn:extensionElements><bpmn:userTask id="t"><bpmn:extensionElements><zeebe:ioMapping>'
+                   '<zeebe:output source="= approved" target="decision"/></zeebe:ioMapping>'
+                   '<zeebe:formDefinition formKey="camunda-forms:bpmn:f1"/></bpmn:extensionElements></bpmn:userTask>'
+                   '<bpmn:exclusiveGateway id="g"/><bpmn:sequenceFlow id="yes" sourceRef="g" targetRef="t">'
+                   '<bpmn:conditionExpression>= decision</bpmn:conditionExpression></bpmn:sequenceFlow>')
+    assert refusals(result) == []
+    assert scripts(result, "t") == ("", "decision = approved\ndel approved\ndel comment")
+
+
+def test_a_submitted_field_the_process_reads_elsewhere_cannot_stay_local_and_is_refused():
+    result = zeebe('<bpmn:userTask id="t"><bpmn:extensionElements><camunda:formData>'
+                   '<camunda:formField id="approved" type="boolean"/></camunda:formData><zeebe:ioMapping>'
+                   '<zeebe:output source="= approved" target="decision"/></zeebe:ioMapping>'
+                   '</bpmn:extensionElements></bpmn:userTask><bpmn:exclusiveGateway id="g"/>'
+                   '<bpmn:sequenceFlow id="yes" sourceRef="g" targetRef="t">'
+                   '<bpmn:conditionExpression>= approved</bpmn:conditionExpression></bpmn:sequenceFlow>')
+    assert refusals(result) == [("t", "mapping.untranslatable", "shadows")]
+    assert result.problems[0].params["mapping"] == 'form field "approved"'
+
+
+@pytest.mark.parametrize("body,expected", [
+    # an input whose name another step reads would hide the case's own value, then remove it
+    ('<bpmn:userTask id="t"><bpmn:extensionElements><zeebe:ioMapping><zeebe:input source="= 1" target="total"/>'
+     '</zeebe:ioMapping></bpmn:extensionElements></bpmn:userTask><bpmn:exclusiveGateway id="g"/>'
+     '<bpmn:sequenceFlow id="f" sourceRef="g" targetRef="t"><bpmn:conditionExpression>= total &gt; 1'
+     '</bpmn:conditionExpression></bpmn:sequenceFlow>', [("t", "mapping.untranslatable", "shadows")]),
+    ('<bpmn:userTask id="t"><bpmn:extensionElements><zeebe:ioMapping>'
+     '<zeebe:input source="= string join(risks, &quot;, &quot;)" target="risksText"/>'
+     '<zeebe:input source="= a" target="to.name"/></zeebe:ioMapping></bpmn:extensionElements></bpmn:userTask>',
+     [("t", "mapping.untranslatable", "target"), ("t", "expression.untranslatable", '= string join(risks, ", ")')]),
+    ('<bpmn:intermediateCatchEvent id="e"><bpmn:extensionElements><zeebe:ioMapping>'
+     '<zeebe:output source="= x" target="y"/></zeebe:ioMapping></bpmn:extensionElements>'
+     '<bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>'
+     '</bpmn:intermediateCatchEvent>', [("e", "mapping.untranslatable", "event")]),
+    ('<bpmn:serviceTask id="s"><bpmn:extensionElements><zeebe:taskDefinition type="register"/><zeebe:ioMapping>'
+     '<zeebe:output source="= status" target="paymentStatus"/></zeebe:ioMapping></bpmn:extensionElements>'
+     '</bpmn:serviceTask>', [("s", "mapping.untranslatable", "results_local")]),
+    ('<bpmn:userTask id="t"><bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name="l">'
+     '<camunda:list><camunda:value>a</camunda:value></camunda:list></camunda:inputParameter>'
+     '</camunda:inputOutput></bpmn:extensionElements></bpmn:userTask>',
+     [("t", "mapping.untranslatable", "structure")]),
+])
+def test_mappings_that_would_run_differently_are_refused_naming_the_mapping(body, expected):
+    result = zeebe(body, services={"type:register": "register"})
+    assert sorted(refusals(result)) == sorted(expected)
+    assert all(p.params.get("mapping") or p.params.get("expression") for p in result.problems)
+
+
+def test_camunda_input_output_parameters_of_a_user_task_and_a_service_task_are_honoured():
+    result = normalise('<bpmn:userTask id="t" camunda:candidateGroups="g"><bpmn:extensionElements>'
+                       '<camunda:inputOutput>'
+                       '<camunda:inputParameter name="limit">${amount * 2}</camunda:inputParameter>'
+                       '<camunda:inputParameter name="office">HN</camunda:inputParameter>'
+                       '<camunda:outputParameter name="verdict">${approved ? "yes" : "no"}</camunda:outputParameter>'
+                       '</camunda:inputOutput></bpmn:extensionElements></bpmn:userTask>'
+                       '<bpmn:serviceTask id="s" camunda:class="org.example.Decide"><bpmn:extensionElements>'
+                       '<camunda:inputOutput><camunda:inputParameter name="region">${zone}</camunda:inputParameter>'
+                       '<camunda:outputParameter name="ok">${s_result.approved}</camunda:outputParameter>'
+                       '</camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>',
+                       assignments={"g": "cell_secretary@case"}, services={"class:org.example.Decide": "decide"})
+    assert refusals(result) == []
+    assert scripts(result, "t") == ("limit = (amount * 2)\noffice = 'HN'",
+                                    "verdict = ('yes' if approved else 'no')\ndel limit\ndel office")
+    # a service task's inputs are its function's parameters; its outputs are copied when it is done
+    assert scripts(result, "s") == ("", "ok = s_result['approved']")
+
+
+def called(body='<bpmn:startEvent id="cs"/><bpmn:scriptTask id="set"><bpmn:script>result = 1</bpmn:script>'
+                '</bpmn:scriptTask>'):
+    return {"m.bpmn": CAMUNDA.replace('id="p"', 'id="sub"').format(body=body)}
+
+
+def test_a_call_s_renaming_mappings_become_its_scripts_and_same_name_ones_are_kept_and_noted():
+    result = normalise('<bpmn:callActivity id="c" calledElement="sub"><bpmn:extensionElements>'
+                       '<camunda:in source="tw" target="twitter"/><camunda:in source="id" target="id"/>'
+                       '<camunda:in sourceExpression="${amount + 1}" target="next"/>'
+                       '<camunda:out source="result" target="answer"/>'
+                       '<camunda:out variables="all"/></bpmn:extensionElements></bpmn:callActivity>',
+                       files=called())
+    assert refusals(result) == []
+    assert scripts(result, "c") == ("twitter = tw\nnext = (amount + 1)",
+                                    "answer = result\ndel twitter\ndel next\ndel result")
+    [kept] = [n for n in result.notes if n.code == "mapping.kept"]
+    assert kept.params["mappings"] == 'in source="id" target="id"; out variables="all"'
+
+
+@pytest.mark.parametrize("mapping,why", [
+    ('<camunda:in variables="all" local="true"/>', "local"),
+    ('<camunda:in source="a" target="tw"/>', "shadows"),                 # the caller's own tw would be replaced
+    ('<camunda:out source="result" target="answer"/>', "shadows"),       # sub sets result over the caller's
+    ('<camunda:in source="a" target="b.c"/>', "target"),
+])
+def test_a_call_s_mappings_that_spiffworkflow_would_run_differently_are_refused(mapping, why):
+    result = normalise('<bpmn:userTask id="t" camunda:candidateGroups="g"><bpmn:extensionElements><camunda:formData>'
+                       '<camunda:formField id="tw" type="boolean"/><camunda:formField id="result"/>'
+                       '</camunda:formData></bpmn:extensionElements></bpmn:userTask>'
+                       '<bpmn:callActivity id="c" calledElement="sub"><bpmn:extensionElements>' + mapping
+                       + '</bpmn:extensionElements></bpmn:callActivity>', files=called(),
+                       assignments={"g": "cell_secretary@case"})
+    assert refusals(result) == [("c", "mapping.untranslatable", why)]
+
+
+# Camunda Forms embedded in a Zeebe file ----------------------------------------------------------------
+
+FORM = {"components": [
+    {"type": "text", "text": "<h2>Instructions</h2><p>Tick &amp; sign</p>", "id": "x"},
+    {"key": "name", "label": "Name", "type": "textfield",
+     "validate": {"required": True, "minLength": 2, "maxLength": 40, "pattern": "[A-Z].*"}},
+    {"key": "note", "label": "Note", "type": "textarea"},
+    {"key": "age", "label": "Age", "type": "number", "decimalDigits": 0, "validate": {"min": 18, "max": 99}},
+    {"key": "score", "type": "number"},
+    {"key": "ok", "label": "Approved", "type": "checkbox", "defaultValue": False},
+    {"key": "channels", "type": "checklist", "values": [{"label": "Mail", "value": "mail"},
+                                                        {"label": "Phone", "value": "phone"}]},
+    {"key": "tags", "type": "taglist", "values": [{"label": "A", "value": "a"}]},
+    {"key": "size", "type": "radio", "values": [{"label": "Small", "value": "s"}, {"label": "Large", "value": "l"}]},
+    {"key": "city", "type": "select", "values": [{"label": "Hà Nội", "value": "HN"}]},
+    {"key": "when", "label": "Date", "type": "datetime", "subtype": "date", "dateLabel": "Date"},
+    {"key": "mail", "type": "textfield", "validate": {"validationType": "email"}},
+    {"type": "button", "action": "submit", "label": "Submit", "key": "submit"},
+]}
+
+
+def embedded(form, key="camunda-forms:bpmn:f1"):
+    text = json.dumps(form).replace("&", "&amp;").replace("<", "&lt;")
+    return zeebe(f'<bpmn:extensionElements><zeebe:userTaskForm id="f1">{text}</zeebe:userTaskForm>'
+                 '</bpmn:extensionElements><bpmn:userTask id="t"><bpmn:extensionElements>'
+                 '<zeebe:assignmentDefinition candidateGroups="clerks"/>'
+                 f'<zeebe:formDefinition formKey="{key}"/></bpmn:extensionElements></bpmn:userTask>')
+
+
+def test_a_camunda_form_embedded_in_a_zeebe_file_becomes_a_json_schema():
+    result = embedded(FORM)
+    assert refusals(result) == []
+    node = element(result, "t")
+    schema = json.loads(result.files[properties(node)["formJsonSchemaFilename"]])
+    assert schema["required"] == ["name"]
+    assert schema["properties"] == {
+        "name": {"type": "string", "title": "Name", "minLength": 2, "maxLength": 40, "pattern": "[A-Z].*"},
+        "note": {"type": "string", "title": "Note", "x-widget": "textarea"},
+        "age": {"type": "integer", "title": "Age", "minimum": 18, "maximum": 99},
+        "score": {"type": "number"},
+        "ok": {"type": "boolean", "title": "Approved", "default": False},
+        "channels": {"type": "array", "uniqueItems": True,
+                     "items": {"type": "string", "enum": ["mail", "phone"], "x-enum-titles": ["Mail", "Phone"]}},
+        "tags": {"type": "array", "uniqueItems": True,
+                 "items": {"type": "string", "enum": ["a"], "x-enum-titles": ["A"]}},
+        "size": {"type": "string", "enum": ["s", "l"], "x-enum-titles": ["Small", "Large"]},
+        "city": {"type": "string", "enum": ["HN"], "x-enum-titles": ["Hà Nội"]},
+        "when": {"type": "string", "format": "date", "title": "Date"},
+        "mail": {"type": "string", "format": "email"},
+    }
+    assert node.findtext(".//{*}instructionsForEndUser") == "Instructions Tick & sign"
+    assert ("t", "form.generated") in codes(result.notes)
+    # the generated schema is one the linter accepts (a JSON Schema)
+    Bundle(main="p.bpmn", files=result.files)
+
+
+def test_what_a_camunda_form_computes_when_shown_is_refused_naming_the_component():
+    result = embedded({"components": [
+        {"key": "a", "type": "textfield", "conditional": {"hide": "=ok"}},
+        {"key": "b", "type": "select", "valuesKey": "choices"},
+        {"key": "c", "type": "filepicker"},
+        {"key": "d", "type": "textfield", "label": "=title"},
+        {"key": "e", "type": "datetime", "subtype": "datetime"},
+        {"key": "f", "type": "textfield"}]})
+    assert [(p.params["component"], p.params["feature"]) for p in result.problems] == [
+        ("a", "conditional"), ("b", "valuesKey"), ("c", "filepicker"), ("d", "expression"), ("e", "datetime")]
+    assert {p.code for p in result.problems} == {"form.untranslatable"}
+    assert "formJsonSchemaFilename" not in properties(element(result, "t"))
+
+
+def test_a_missing_embedded_form_is_said_to_be_missing_not_outside_the_file():
+    assert refusals(embedded(FORM, key="camunda-forms:bpmn:other")) == [("t", "form.embedded_unreadable", "missing")]
