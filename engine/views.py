@@ -85,6 +85,7 @@ class ReturnNotice:
     actor: str | None
     actor_name: str | None
     tasks: tuple[str, ...]          # the tasks it opened (the steps the case was returned to)
+    returned_to: tuple[str, ...] = ()     # the titles of those steps: who has to supplement it
 
 
 @dataclass(frozen=True)

@@ -286,6 +286,12 @@ FIELD_VI: dict[str, str] = {
     "x-member-unknown": "«{title}»: không có người dùng «{username}».",
     "x-not-self": "«{title}»: không được chọn chính mình.",
     "x-holders-of": "«{title}»: «{username}» không phải {role} của {unit}.",
+    "x-unit-unknown": "«{title}»: không có tổ chức đảng mã «{code}».",
+    "x-unit-level": "«{title}»: «{unit}» không phải là {unit_level}.",
+    "x-unit-within": "«{title}»: «{unit}» không trực thuộc {other}.",
+    "x-unit-outside": "«{title}»: «{unit}» trực thuộc {other}; hãy chọn tổ chức đảng ngoài {other}.",
+    "x-unit-not": "«{title}»: không được chọn chính {unit}.",
+    "x-unit-contains": "«{title}»: {other} không trực thuộc «{unit}».",
     "exclusiveMinimum": "«{title}» phải lớn hơn {limit}.",
     "exclusiveMaximum": "«{title}» phải nhỏ hơn {limit}.",
     "minLength": "«{title}» phải có ít nhất {limit} ký tự.",
@@ -359,6 +365,8 @@ NOTIFICATION_VI: dict[str, str] = {
 
 #: Vietnamese words for the values of some parameters (what a script tried, which limit it hit).
 PARAM_VI: dict[str, dict[str, str]] = {
+    "unit_level": {"central": "Trung ương", "province": "một đảng bộ tỉnh, thành phố",
+                   "commune": "một đảng bộ xã, phường", "cell": "một chi bộ"},
     "limit": {"time": "thời gian chạy", "steps": "số bước tính toán", "memory": "bộ nhớ", "length": "độ dài dữ liệu",
               "power": "độ lớn của lũy thừa", "integer": "độ lớn của số", "range": "độ dài dãy số",
               "nesting": "độ sâu lồng nhau", "source": "độ dài mã"},
@@ -544,6 +552,10 @@ def message(error: QuytrinhError) -> str:
     return render(template, params)
 
 
+#: What a field of the wrong JSON type should have been ("abc" typed into a count).
+_TYPE_VI = {"integer": "phải là một số nguyên", "number": "phải là một số", "string": "phải là một đoạn chữ",
+            "boolean": "phải là Có hoặc Không", "array": "phải là một danh sách"}
+
 #: What a JSON Schema ``format`` asks, in the words of the form's reader.
 FORMAT_VI: dict[str, str] = {
     "date": "ngày, dạng năm-tháng-ngày, ví dụ 2026-11-26", "date-time": "ngày giờ, ví dụ 2026-11-26T08:30:00",
@@ -554,6 +566,8 @@ FORMAT_VI: dict[str, str] = {
 def field_message(error: FieldError) -> str:
     if error.code == "const" and error.params.get("limit") is True:
         return render("«{title}» cần được đánh dấu xác nhận.", {"title": error.title or error.field})
+    if error.code == "type" and _TYPE_VI.get(str(error.params.get("limit"))):
+        return render("«{title}» " + _TYPE_VI[str(error.params["limit"])] + ".", {"title": error.title or error.field})
     if error.code == "x-not-after" and error.params.get("today"):
         return render("«{title}» không được là một ngày trong tương lai.", {"title": error.title or error.field})
     params = dict(error.params)

@@ -33,9 +33,12 @@ def from_event(record: definitions.DefinitionRecord, data: dict, *, at: datetime
     reasons = tuple((title, values[field]) for field, title in forms.reason_fields(schema)
                     if field not in hidden and isinstance(values.get(field), str) and values[field].strip())
     element = record.element(data["element"])
+    opened = [o for o in data.get("opened") or () if isinstance(o, dict) and o.get("task")]
+    to = tuple(dict.fromkeys(record.element(o.get("element") or "").get("title") or o.get("element") or ""
+                             for o in opened))
     return ReturnNotice(step=element.get("title") or data["element"], decision=titles.get(values[name], values[name]),
                         reasons=reasons, at=at, actor=actor, actor_name=None,
-                        tasks=tuple(o["task"] for o in data.get("opened") or () if isinstance(o, dict) and o.get("task")))
+                        tasks=tuple(o["task"] for o in opened), returned_to=tuple(t for t in to if t))
 
 
 def hidden_fields(record: definitions.DefinitionRecord, case: Case, clearance: int) -> frozenset[str]:

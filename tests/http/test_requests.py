@@ -60,12 +60,14 @@ def test_the_applicant_sees_why_his_dossier_was_returned_above_the_form_to_resub
     applicant = login("applicant")
     page = applicant.get(f"/tasks/{task.id}").get_data(as_text=True)
     reason = page.index(RETURNED["review_comment"])
-    assert "Hồ sơ đã bị trả lại để bổ sung" in page and reason < page.index('class="task-form"')
+    assert "Hồ sơ đã được trả về bước “Nộp đơn xin vào Đảng và lý lịch” để bổ sung" in page
+    assert reason < page.index('class="task-form"')
     assert "Phạm Thị Dung trả lại ở bước «Xem xét đơn và lý lịch»" in page and "(Trả lại để bổ sung)" in page
     request_page = applicant.get(f"/requests/{case}").get_data(as_text=True)
-    assert "Hồ sơ đã bị trả lại để bổ sung" in request_page and RETURNED["review_comment"] in request_page
+    assert "Hồ sơ đã được trả về bước “Nộp đơn xin vào Đảng và lý lịch” để bổ sung" in request_page
+    assert RETURNED["review_comment"] in request_page
     people.applicant.completes("submit_application", case, step_data("submit_application"))
-    assert "Hồ sơ đã bị trả lại để bổ sung" not in applicant.get(f"/requests/{case}").get_data(as_text=True)
+    assert "Hồ sơ đã được trả về" not in applicant.get(f"/requests/{case}").get_data(as_text=True)
 
 
 def test_after_his_own_step_the_applicant_lands_on_his_request_and_the_clerk_on_the_inbox(login, people):

@@ -116,7 +116,7 @@ def test_wrong_fields_are_shown_next_to_each_field_and_typed_values_are_kept(log
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Biểu mẫu có 3 trường chưa đúng." in page
-    assert "«Tổng số đảng viên chính thức của chi bộ» không đúng kiểu dữ liệu." in page
+    assert "«Tổng số đảng viên chính thức của chi bộ» phải là một số nguyên." in page
     assert "«Số đảng viên chính thức có mặt» phải lớn hơn hoặc bằng 1." in page
     assert "«Số đảng viên chính thức tán thành» không được lớn hơn «Số đảng viên chính thức có mặt»." in page
     assert 'value="mười lăm"' in page and 'value="12"' in page
