@@ -16,7 +16,7 @@ from tests.procedures.test_denunciation import CONCLUDE, NOTIFY, START, TEAM, VE
 
 pytestmark = pytest.mark.browser
 
-CLASSIFY = {"classify_decision": "handle", "classify_reason": "Thuộc thẩm quyền.", "classified_on": "2026-11-27"}
+CLASSIFY = {"classify_decision": "handle", "classify_reason": "Thuộc thẩm quyền.", "classified_on": "2026-09-03"}
 
 
 def test_a_denunciation_is_handled_in_the_browser_and_the_denouncer_stays_hidden(browser, server, people, shots):

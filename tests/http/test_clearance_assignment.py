@@ -12,7 +12,7 @@ def test_the_chair_is_told_the_chosen_leader_is_not_cleared_and_the_pickers_leav
     chair = Person(uow, "buithihoa")
     case = chair.opens("denunciation", unit=CELL, data={**START, "classification": 2})
     chair.completes("classify", case, {"classify_decision": "handle", "classify_reason": "Thuộc thẩm quyền.",
-                                       "classified_on": "2026-11-27"})
+                                       "classified_on": "2026-09-03"})
     task = chair.task("assign_team", case)
     browser = login("buithihoa")
     page = browser.get(f"/tasks/{task.id}").get_data(as_text=True)

@@ -9,11 +9,11 @@ from tests.procedures.common import assert_completed, docx_text, field_errors
 from tests.procedures.variants import CELL_SECRETARY, COMMUNE_SECRETARY, check_durations, pdf_text, render_case
 
 REQUEST = {"full_name": "Trần Thị Bình", "birth_date": "1964-03-08", "gender": "nữ", "request_type": "exemption",
-           "exemption_scope": "work_and_meetings", "reason": "old_age", "request_date": "2026-11-26",
+           "exemption_scope": "work_and_meetings", "reason": "old_age", "request_date": "2026-11-02",
            "period_from": "2027-01-01"}
 START = {**REQUEST, "application_text": "Tôi tuổi cao, sức khỏe giảm, tự nguyện xin miễn công tác và sinh hoạt đảng.",
          "medical_confirmation_attached": False, "commitment": True}
-RESOLUTION = {"cell_decision": "approve", "cell_meeting_date": "2026-12-05", "cell_full_members": 15,
+RESOLUTION = {"cell_decision": "approve", "cell_meeting_date": "2026-11-10", "cell_full_members": 15,
               "cell_present": 13, "cell_in_favour": 13, "resolution_text": "Chi bộ nhất trí với đề nghị của đảng viên."}
 FAR = {"reason": "working_far", "period_to": "2027-12-31"}
 
@@ -48,9 +48,9 @@ def test_working_far_needs_the_standing_board_after_a_returned_request(member, p
                                                   "medical_confirmation_attached": False})
     people.cell_secretary.completes("cell_resolution", case, RESOLUTION)
     people.standing_board.completes("committee_decide", case, {"committee_decision": "approve",
-                                                               "committee_meeting_date": "2026-12-10"})
+                                                               "committee_meeting_date": "2026-11-17"})
     people.committee_office.completes("issue_decision", case, {"decision_number": "140-QĐ/ĐU",
-                                                               "decision_date": "2026-12-11"})
+                                                               "decision_date": "2026-11-18"})
     view = assert_completed(member, case, uow)
     decision = docx_text(render_case(view, "exemption_decision", COMMUNE_SECRETARY))
     assert "Số 140-QĐ/ĐU" in decision and "từ ngày 01/01/2027 đến ngày 31/12/2027" in decision
@@ -66,7 +66,7 @@ def test_the_cell_or_the_board_may_refuse(member, people, uow):
     refused_by_board = member.opens("activity_exemption", unit=CELL, data={**START, **FAR})
     people.cell_secretary.completes("cell_resolution", refused_by_board, RESOLUTION)
     people.standing_board.completes("committee_decide", refused_by_board, {"committee_decision": "reject",
-                                                                           "committee_meeting_date": "2026-12-10"})
+                                                                           "committee_meeting_date": "2026-11-17"})
     assert assert_completed(member, refused_by_board, uow).data["committee_decision"] == "reject"
 
 
@@ -86,19 +86,19 @@ def test_the_paper_procedure_reports_to_the_committee_office(member, people, uow
     member.completes("write_application", case, {"application_text": START["application_text"],
                                                   "medical_confirmation_attached": False})
     people.cell_secretary.completes("cell_receive", case, {"receive_decision": "return",
-                                                           "cell_received_on": "2026-11-27"})
+                                                           "cell_received_on": "2026-11-04"})
     member.completes("supplement_request", case, {"supplement_note": "Đã ký lại đơn.",
                                                   "medical_confirmation_attached": False})
     people.cell_secretary.completes("cell_receive", case, {"receive_decision": "approve",
-                                                           "cell_received_on": "2026-11-30"})
+                                                           "cell_received_on": "2026-11-06"})
     people.cell_secretary.completes("cell_meeting", case, {**RESOLUTION, "cell_decision": "approve"})
-    people.cell_secretary.completes("cell_report", case, {"report_date": "2026-12-06",
+    people.cell_secretary.completes("cell_report", case, {"report_date": "2026-11-12",
                                                           "report_text": "Chi bộ báo cáo để cấp ủy biết."})
-    people.committee_office.completes("office_receive", case, {"incoming_number": "518", "received_on": "2026-12-07"})
-    people.party_building_board.completes("record_in_file", case, {"recorded_on": "2026-12-09"})
-    people.cell_secretary.completes("notify_result", case, {"notified_on": "2026-12-12"})
+    people.committee_office.completes("office_receive", case, {"incoming_number": "518", "received_on": "2026-11-13"})
+    people.party_building_board.completes("record_in_file", case, {"recorded_on": "2026-11-16"})
+    people.cell_secretary.completes("notify_result", case, {"notified_on": "2026-11-19"})
     view = assert_completed(member, case, uow)
-    assert "Ngày 05/12/2026, Chi bộ thôn Đông đã xem xét" in docx_text(render_case(view, "exemption_report"))
+    assert "Ngày 10/11/2026, Chi bộ thôn Đông đã xem xét" in docx_text(render_case(view, "exemption_report"))
 
 
 def test_the_paper_procedure_for_other_reasons_goes_to_the_standing_board(member, people, uow):
@@ -106,16 +106,16 @@ def test_the_paper_procedure_for_other_reasons_goes_to_the_standing_board(member
     member.completes("write_application", case, {"application_text": START["application_text"],
                                                   "medical_confirmation_attached": False})
     people.cell_secretary.completes("cell_receive", case, {"receive_decision": "approve",
-                                                           "cell_received_on": "2026-11-27"})
+                                                           "cell_received_on": "2026-11-04"})
     people.cell_secretary.completes("cell_meeting", case, {**RESOLUTION, "cell_decision": "approve"})
-    people.cell_secretary.completes("cell_report", case, {"report_date": "2026-12-06",
+    people.cell_secretary.completes("cell_report", case, {"report_date": "2026-11-12",
                                                           "report_text": "Chi bộ đề nghị cấp ủy quyết định."})
-    people.committee_office.completes("office_receive", case, {"incoming_number": "519", "received_on": "2026-12-07"})
+    people.committee_office.completes("office_receive", case, {"incoming_number": "519", "received_on": "2026-11-13"})
     people.party_building_board.completes("board_appraise", case, {"appraisal": "Đủ điều kiện miễn tạm thời.",
                                                                    "proposal": "propose_approve"})
     people.standing_board.completes("committee_decide", case, {"committee_decision": "reject",
-                                                               "committee_meeting_date": "2026-12-15"})
-    people.cell_secretary.completes("notify_result", case, {"notified_on": "2026-12-20"})
+                                                               "committee_meeting_date": "2026-11-20"})
+    people.cell_secretary.completes("notify_result", case, {"notified_on": "2026-11-24"})
     assert assert_completed(member, case, uow).data["committee_decision"] == "reject"
 
 
@@ -124,10 +124,10 @@ def test_the_paper_procedure_tells_the_member_when_the_cell_refuses(member, peop
     member.completes("write_application", case, {"application_text": START["application_text"],
                                                   "medical_confirmation_attached": False})
     people.cell_secretary.completes("cell_receive", case, {"receive_decision": "approve",
-                                                           "cell_received_on": "2026-11-27"})
+                                                           "cell_received_on": "2026-11-04"})
     people.cell_secretary.completes("cell_meeting", case, {**RESOLUTION, "cell_decision": "reject",
                                                            "cell_in_favour": 4})
-    people.cell_secretary.completes("notify_result", case, {"notified_on": "2026-12-12"})
+    people.cell_secretary.completes("notify_result", case, {"notified_on": "2026-11-12"})
     assert assert_completed(member, case, uow).data["cell_decision"] == "reject"
 
 

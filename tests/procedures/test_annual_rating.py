@@ -11,11 +11,11 @@ from tests.procedures.variants import COMMUNE_SECRETARY, check_durations, open_e
 MEMBERS = ["tranthibinh", "levancuong", "phamthidung"]
 NAMES = {"tranthibinh": "Trần Thị Bình", "levancuong": "Lê Văn Cường", "phamthidung": "Phạm Thị Dung"}
 START = {"year": 2026, "members": MEMBERS}
-RATING = {"cell_meeting_date": "2026-12-10", "cell_full_members": 15, "cell_present": 14,
+RATING = {"cell_meeting_date": "2026-11-12", "cell_full_members": 15, "cell_present": 14,
           "excellent_members": [], "good_members": ["tranthibinh", "phamthidung"], "fulfilled_members": ["levancuong"],
           "not_fulfilled_members": [], "cell_comment": "Các đồng chí hoàn thành nhiệm vụ được giao."}
-DECIDE = {"committee_decision": "approve", "committee_meeting_date": "2026-12-18"}
-ISSUE = {"decision_number": "150-QĐ/ĐU", "decision_date": "2026-12-21"}
+DECIDE = {"committee_decision": "approve", "committee_meeting_date": "2026-11-20"}
+ISSUE = {"decision_number": "150-QĐ/ĐU", "decision_date": "2026-11-23"}
 
 
 def review(username: str, rating: str = "good") -> dict:
@@ -79,24 +79,24 @@ def test_a_self_rating_must_be_one_of_the_four_levels(people, uow):
 
 def test_the_paper_procedure_collects_comments_and_passes_the_office(people, uow):
     case = people.cell_secretary.opens("annual_rating_asis", unit=CELL, data=START)
-    people.cell_secretary.completes("distribute_forms", case, {"forms_given_on": "2026-11-26",
-                                                               "submit_by": "2026-12-04"})
+    people.cell_secretary.completes("distribute_forms", case, {"forms_given_on": "2026-11-02",
+                                                               "submit_by": "2026-11-09"})
     self_reviews(uow, case)
     people.cell_secretary.completes("collect_comments", case, {"residence_comments_received": 3,
                                                                "workplace_assessments_received": 2})
     people.cell_secretary.completes("cell_meeting", case, RATING)
-    people.cell_secretary.completes("compile_report", case, {"report_date": "2026-12-11", "sent_on": "2026-12-12"})
-    people.committee_office.completes("office_receive", case, {"incoming_number": "601", "received_on": "2026-12-14"})
+    people.cell_secretary.completes("compile_report", case, {"report_date": "2026-11-13", "sent_on": "2026-11-13"})
+    people.committee_office.completes("office_receive", case, {"incoming_number": "601", "received_on": "2026-11-16"})
     people.party_building_board.completes("board_appraise", case, {"board_decision": "return",
                                                                    "board_comment": "Xem lại mức xếp loại."})
     people.cell_secretary.completes("cell_meeting", case, RATING)
-    people.cell_secretary.completes("compile_report", case, {"report_date": "2026-12-15", "sent_on": "2026-12-15"})
-    people.committee_office.completes("office_receive", case, {"incoming_number": "622", "received_on": "2026-12-16"})
+    people.cell_secretary.completes("compile_report", case, {"report_date": "2026-11-18", "sent_on": "2026-11-18"})
+    people.committee_office.completes("office_receive", case, {"incoming_number": "622", "received_on": "2026-11-19"})
     people.party_building_board.completes("board_appraise", case, {"board_decision": "approve",
                                                                    "board_comment": "Đúng quy định."})
     people.standing_board.completes("committee_decide", case, DECIDE)
     people.committee_office.completes("issue_decision", case, ISSUE)
-    people.cell_secretary.completes("publicise", case, {"announced_on": "2026-12-28", "records_updated": True})
+    people.cell_secretary.completes("publicise", case, {"announced_on": "2026-11-25", "records_updated": True})
     view = assert_completed(people.cell_secretary, case, uow)
     assert "Công nhận kết quả" in docx_text(render_case(view, "rating_decision"))
 

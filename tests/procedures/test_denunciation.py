@@ -23,19 +23,19 @@ LETTER = {"denouncer_identified": True, "denouncer_name": "Nguyễn Thị Hằng
           "within_competence": True,
           "content_summary": "Đảng viên sử dụng đất công sai mục đích, không báo cáo chi bộ.",
           "content_specific": True, "previously_handled": False, "new_evidence": False}
-START = {"classification": 1, "received_date": "2026-11-26", "channel": "letter", "petition_register_number": "17",
+START = {"classification": 1, "received_date": "2026-09-01", "channel": "letter", "petition_register_number": "17",
          **LETTER}
-TEAM = {"handling_decision_date": "2026-11-30", "team_leader": "dinhvanson",
+TEAM = {"handling_decision_date": "2026-09-07", "team_leader": "dinhvanson",
         "team_members": ["dinhvanson", "khucthihanh"],
         "plan_summary": "Xác minh hồ sơ đất đai, làm việc với người bị tố cáo và người liên quan trong 30 ngày."}
 VERIFY = {"explanation_received": True, "accused_explanation_summary": "Người bị tố cáo thừa nhận một phần.",
           "evidence_summary": "Biên bản làm việc, hồ sơ địa chính.", "findings": "Có sử dụng 200 m² đất công làm kho "
           "chứa vật tư không đúng mục đích.", "proposed_conclusion": "partly_founded", "propose_discipline": True,
-          "team_report_date": "2027-01-15"}
-CONCLUDE = {"conclusion_decision": "approve", "ubkt_meeting_date": "2027-01-20", "ubkt_members": 5, "ubkt_in_favour": 4,
+          "team_report_date": "2026-11-09"}
+CONCLUDE = {"conclusion_decision": "approve", "ubkt_meeting_date": "2026-11-16", "ubkt_members": 5, "ubkt_in_favour": 4,
             "conclusion": "partly_founded", "conclusion_text": "Tố cáo đúng một phần về việc sử dụng đất công.",
             "discipline_proposed": True}
-NOTIFY = {"notified_on": "2027-01-25", "notice_channel": "secret_mail",
+NOTIFY = {"notified_on": "2026-11-20", "notice_channel": "secret_mail",
           "notice_text": "Ủy ban Kiểm tra đã kết luận và kiến nghị xử lý theo quy định."}
 
 EXTENSION = {"extension_days": 30, "extension_reason": "Cần xác minh thêm tại cơ quan địa chính.",
@@ -54,7 +54,7 @@ def leader(uow):
 
 def handle_until_verification(chair, case: str) -> None:
     chair.completes("classify", case, {"classify_decision": "handle", "classify_reason": "Thuộc thẩm quyền.",
-                                       "classified_on": "2026-11-27"})
+                                       "classified_on": "2026-09-03"})
     chair.completes("assign_team", case, TEAM)
 
 
@@ -92,7 +92,7 @@ def test_the_accused_cannot_be_on_the_team_and_a_failed_vote_sends_back_to_verif
     against_member = {**START, "accused": "khucthihanh", "accused_full_name": "Khúc Thị Hạnh"}
     case = chair.opens("denunciation", unit=CELL, data=against_member)
     chair.completes("classify", case, {"classify_decision": "handle", "classify_reason": "Thuộc thẩm quyền.",
-                                       "classified_on": "2026-11-27"})
+                                       "classified_on": "2026-09-03"})
     chair.completes("assign_team", case, TEAM)                  # TEAM names khucthihanh
     assert chair.sees(case).data["conflict_of_interest"] is True
     assert open_elements(chair, case) == ["assign_team"]
@@ -120,9 +120,10 @@ def test_verification_over_sixty_working_days_asks_for_an_extension(chair, leade
     chair.completes("decide_extension", case, EXTENSION)
     notice = docx_text(render_case(chair.sees(case), "extension_notice", step_input=EXTENSION))
     assert "gia hạn thêm 30 ngày làm việc" in notice and "Nguyễn Thị Hằng" in notice
-    leader.completes("verify", case, VERIFY)
-    chair.completes("conclude", case, CONCLUDE)
-    chair.completes("notify_denouncer", case, NOTIFY)
+    clock.advance(days=30)                                  # the extended verification, then the conclusion
+    leader.completes("verify", case, {**VERIFY, "team_report_date": "2027-03-15"})
+    chair.completes("conclude", case, {**CONCLUDE, "ubkt_meeting_date": "2027-03-19"})
+    chair.completes("notify_denouncer", case, {**NOTIFY, "notified_on": "2027-03-24"})
     assert_completed(chair, case, uow)
 
 
@@ -130,7 +131,7 @@ def test_anonymous_letters_are_not_handled_and_a_case_against_a_committee_member
     anonymous = chair.opens("denunciation", unit=CELL, data={**START, "denouncer_identified": False, "signer_count": 0})
     assert chair.sees(anonymous).data["screening_suggestion"] == "not_handled"
     chair.completes("classify", anonymous, {"classify_decision": "not_handled", "classify_reason": "Đơn nặc danh.",
-                                            "classified_on": "2026-11-27"})
+                                            "classified_on": "2026-09-03"})
     assert_completed(chair, anonymous, uow)
     against_member = chair.opens("denunciation", unit=CELL, data={**START, "accused": "dinhvanson",
                                                                   "accused_full_name": "Đinh Văn Sơn",
@@ -139,7 +140,7 @@ def test_anonymous_letters_are_not_handled_and_a_case_against_a_committee_member
     chair.completes("classify", against_member, {"classify_decision": "forward",
                                                  "forward_to": "Ủy ban Kiểm tra Tỉnh ủy",
                                                  "classify_reason": "Người bị tố cáo là ủy viên Ủy ban Kiểm tra.",
-                                                 "classified_on": "2026-11-27"})
+                                                 "classified_on": "2026-09-03"})
     view = assert_completed(chair, against_member, uow)
     letter = docx_text(render_case(view, "forward_letter"))
     assert "Kính gửi: Ủy ban Kiểm tra Tỉnh ủy." in letter and "Nguyễn Thị Hằng" not in letter
@@ -157,7 +158,7 @@ def test_the_case_is_hidden_from_users_without_clearance_and_from_the_accused(ch
 def test_the_verification_cannot_be_given_to_someone_not_cleared_for_the_case(chair, leader, uow):
     case = chair.opens("denunciation", unit=CELL, data={**START, "classification": 2})
     chair.completes("classify", case, {"classify_decision": "handle", "classify_reason": "Thuộc thẩm quyền.",
-                                       "classified_on": "2026-11-27"})
+                                       "classified_on": "2026-09-03"})
     events = len(chair.sees(case).events)
     with pytest.raises(AssignmentError) as refused:        # clearance 1: the step would wait for someone who
         chair.completes("assign_team", case, {**TEAM, "team_leader": "hoangvanem"})    # may not open the case
@@ -174,7 +175,7 @@ def test_the_verification_cannot_be_given_to_someone_not_cleared_for_the_case(ch
 def test_a_team_member_without_the_clearance_for_the_case_is_refused(chair, uow):
     case = chair.opens("denunciation", unit=CELL, data={**START, "classification": 2})
     chair.completes("classify", case, {"classify_decision": "handle", "classify_reason": "Thuộc thẩm quyền.",
-                                       "classified_on": "2026-11-27"})
+                                       "classified_on": "2026-09-03"})
     with pytest.raises(AssignmentError) as refused:      # named on the team, could never open a "tối mật" case
         chair.completes("assign_team", case, {**TEAM, "team_members": ["dinhvanson", "hoangvanem"]})
     assert (refused.value.code, refused.value.params["field"], refused.value.params["username"]) == \
@@ -185,7 +186,7 @@ def test_a_team_member_without_the_clearance_for_the_case_is_refused(chair, uow)
 def test_a_team_member_cleared_for_the_case_but_not_for_the_denouncer_never_sees_who_denounced(chair, uow):
     case = chair.opens("denunciation", unit=CELL, data=START)                   # "mật"; the denouncer: one above
     chair.completes("classify", case, {"classify_decision": "handle", "classify_reason": "Thuộc thẩm quyền.",
-                                       "classified_on": "2026-11-27"})
+                                       "classified_on": "2026-09-03"})
     chair.completes("assign_team", case, {**TEAM, "team_members": ["dinhvanson", "hoangvanem"]})
     member = Person(uow, "hoangvanem")                                         # clearance 1
     seen = member.sees(case)
@@ -229,14 +230,14 @@ def test_the_case_must_be_classified_and_an_identified_denouncer_named(chair):
 
 def test_the_paper_procedure_goes_through_the_clerk_twice_and_archives(chair, leader, uow):
     clerk = Person(uow, "nguyenthivan")
-    case = clerk.opens("denunciation_asis", unit=CELL, data={"classification": 1, "received_date": "2026-11-26",
+    case = clerk.opens("denunciation_asis", unit=CELL, data={"classification": 1, "received_date": "2026-09-01",
                                                              "channel": "letter", "petition_register_number": "18"})
-    clerk.completes("forward_to_ubkt", case, {"handed_over_on": "2026-11-26", "receiver_signed": True})
+    clerk.completes("forward_to_ubkt", case, {"handed_over_on": "2026-09-01", "receiver_signed": True})
     chair.completes("record_letter", case, LETTER)
     handle_until_verification(chair, case)
     clerk.completes("issue_handling_decision", case, {"handling_decision_number": "12-QĐ/UBKT",
-                                                      "handling_decision_issued_on": "2026-12-01"})
-    leader.completes("notify_accused", case, {"accused_notified_on": "2026-12-02", "explanation_due": "2026-12-12"})
+                                                      "handling_decision_issued_on": "2026-09-08"})
+    leader.completes("notify_accused", case, {"accused_notified_on": "2026-09-09", "explanation_due": "2026-09-19"})
     leader.completes("verify", case, {k: VERIFY[k] for k in ("explanation_received", "evidence_summary", "findings")})
     leader.completes("draft_report", case, {k: VERIFY[k] for k in ("proposed_conclusion", "propose_discipline",
                                                                    "team_report_date")})
@@ -245,9 +246,9 @@ def test_the_paper_procedure_goes_through_the_clerk_twice_and_archives(chair, le
     leader.completes("draft_report", case, {k: VERIFY[k] for k in ("proposed_conclusion", "propose_discipline",
                                                                    "team_report_date")})
     chair.completes("conclude", case, CONCLUDE)
-    clerk.completes("issue_conclusion", case, {"conclusion_number": "05-KL/UBKT", "conclusion_issued_on": "2027-01-21"})
+    clerk.completes("issue_conclusion", case, {"conclusion_number": "05-KL/UBKT", "conclusion_issued_on": "2026-11-17"})
     chair.completes("notify_denouncer", case, NOTIFY)
-    clerk.completes("archive", case, {"dossier_code": "2027.UBKT.TC-01", "archived_on": "2027-02-01"})
+    clerk.completes("archive", case, {"dossier_code": "2026.UBKT.TC-01", "archived_on": "2026-11-24"})
     view = assert_completed(chair, case, uow)
     assert "Số 05-KL/UBKT" in docx_text(render_case(view, "denunciation_conclusion"))
     assert "Số 12-QĐ/UBKT" in docx_text(render_case(view, "handling_decision"))
@@ -255,13 +256,13 @@ def test_the_paper_procedure_goes_through_the_clerk_twice_and_archives(chair, le
 
 def test_the_paper_procedure_files_an_anonymous_letter(chair, uow):
     clerk = Person(uow, "nguyenthivan")
-    case = clerk.opens("denunciation_asis", unit=CELL, data={"classification": 1, "received_date": "2026-11-26",
+    case = clerk.opens("denunciation_asis", unit=CELL, data={"classification": 1, "received_date": "2026-09-01",
                                                              "channel": "letter", "petition_register_number": "19"})
-    clerk.completes("forward_to_ubkt", case, {"handed_over_on": "2026-11-26", "receiver_signed": True})
+    clerk.completes("forward_to_ubkt", case, {"handed_over_on": "2026-09-01", "receiver_signed": True})
     anonymous = {k: v for k, v in LETTER.items() if not k.startswith("denouncer_")}
     chair.completes("record_letter", case, {**anonymous, "denouncer_identified": False, "signer_count": 0})
     chair.completes("classify", case, {"classify_decision": "not_handled", "classify_reason": "Đơn nặc danh.",
-                                       "classified_on": "2026-11-27"})
+                                       "classified_on": "2026-09-03"})
     assert_completed(chair, case, uow)
 
 

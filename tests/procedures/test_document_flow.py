@@ -16,22 +16,22 @@ from webapp import messages
 INCOMING = {"direction": "đến", "classification": 0, "urgency": "urgent", "document_type": "Kế hoạch",
             "subject": "Kế hoạch tổng kết công tác xây dựng Đảng năm 2026",
             "sender_org": "Ban Tổ chức Tỉnh ủy Hưng Yên",
-            "sender_number": "245-KH/BTCTU", "sender_date": "2026-11-20", "received_date": "2026-11-26",
+            "sender_number": "245-KH/BTCTU", "sender_date": "2026-11-02", "received_date": "2026-11-05",
             "received_via": "party_network"}
 TOP_SECRET_IN = {**INCOMING, "classification": 3, "subject": "", "received_via": "secure_network",
                  "document_type": "Công văn", "sender_number": "12-CV/TU"}
 INSTRUCT = {"lead_handler": "phamvanhieu", "lead_unit": "HY-TANTIEN", "handling_deadline": "2026-12-10",
             "instruction": "Ban Xây dựng Đảng chủ trì tham mưu kế hoạch tổng kết.", "coordinators": ["hoangvanem"]}
 HANDLE = {"handling_result": "done", "handling_note": "Đã tham mưu kế hoạch tổng kết của Đảng ủy xã.",
-          "dossier_code": "2026.XDD.07", "handled_on": "2026-12-08"}
+          "dossier_code": "2026.XDD.07", "handled_on": "2026-11-20"}
 OUTGOING = {"direction": "đi", "classification": 0, "urgency": "normal", "document_type": "Báo cáo",
             "subject": "Báo cáo kết quả công tác xây dựng Đảng năm 2026",
             "recipients": "Ban Tổ chức Tỉnh ủy Hưng Yên\nLưu Văn phòng Đảng ủy", "draft_text": "Báo cáo gồm ba phần: "
             "kết quả, hạn chế, phương hướng năm 2027."}
 FORMAT_OK = {"format_decision": "approve", "type_and_authority_ok": True, "layout_ok": True}
 SIGN_OK = {"sign_decision": "approve", "classification_confirmed": True}
-ISSUE = {"issued_date": "2026-12-01", "seal_applied": True, "dispatched_via": "party_network"}
-SECRET_ISSUE = {"issued_date": "2026-12-02", "classification_mark_applied": True, "copies": 2,
+ISSUE = {"issued_date": "2026-11-25", "seal_applied": True, "dispatched_via": "party_network"}
+SECRET_ISSUE = {"issued_date": "2026-11-25", "classification_mark_applied": True, "copies": 2,
                 "dispatched_via": "secret_mail", "double_envelope": False}
 
 
@@ -65,7 +65,7 @@ def test_an_incoming_document_is_registered_instructed_handled_in_parallel_and_f
     people.standing_board.completes("instruct", case, INSTRUCT)
     assert open_elements(clerk, case) == ["contribute", "handle"]
     people.party_building_board.completes("contribute", case, {"contribution_note": "Đề nghị bổ sung số liệu.",
-                                                                "contributed_on": "2026-12-03"})
+                                                                "contributed_on": "2026-11-16"})
     handler.completes("handle", case, HANDLE)
     view = assert_completed(clerk, case, uow)
     assert view.data["filed_in_dossier"] == "2026.XDD.07" and len(view.data["contributions"]) == 1
@@ -111,7 +111,7 @@ def test_a_breached_envelope_is_reported_and_a_missed_deadline_reminded(clerk, c
     assert cases.run_due_timers(uow) == 1
     assert open_elements(chief, case) == ["handle", "remind_handler"]
     chief.completes("remind_handler", case, {"reminder_note": "Đề nghị hoàn thành trong tuần."})
-    handler.completes("handle", case, HANDLE)
+    handler.completes("handle", case, {**HANDLE, "handled_on": "2026-12-11"})           # after the reminder
     assert_completed(clerk, case, uow)
 
 
@@ -225,13 +225,13 @@ def test_the_paper_procedure_checks_the_envelope_registers_separately_and_distri
                                                                  "received_via": "paper", "envelope_intact": False})
     clerk.completes("check_secret_envelope", case, {"envelope_ok": False, "delivery_slip_signed": True})
     chief.completes("report_breach", case, {"breach_minutes": "Bì có dấu hiệu bóc mở.", "sender_informed": True})
-    clerk.completes("register_secret_incoming", case, {"registered_on": "2026-11-26"})
+    clerk.completes("register_secret_incoming", case, {"registered_on": "2026-11-05"})
     chief.completes("present_to_chief", case, {"proposed_lead_unit": "HY-TANTIEN",
                                                "proposal": "Giao Ban Xây dựng Đảng."})
     people.standing_board.completes("instruct", case, {k: v for k, v in INSTRUCT.items() if k != "coordinators"})
-    clerk.completes("distribute", case, {"copies_made": 1, "delivered_on": "2026-11-27", "receipts_signed": True})
+    clerk.completes("distribute", case, {"copies_made": 1, "delivered_on": "2026-11-06", "receipts_signed": True})
     handler.completes("handle", case, HANDLE)
-    handler.completes("file_document", case, {"filed_on": "2026-12-09"})
+    handler.completes("file_document", case, {"filed_on": "2026-11-23"})
     view = assert_completed(clerk, case, uow)
     slip = docx_text(render_case(view, "incoming_routing_slip"))
     assert "Giao Ban Xây dựng Đảng." in slip and "M1 (Sổ đăng ký văn bản mật đến)" in slip
@@ -248,9 +248,9 @@ def test_the_paper_procedure_for_an_outgoing_document_signs_on_paper_and_dispatc
     handler.completes("revise_draft", case, {"draft_text": OUTGOING["draft_text"], "revision_note": "Đã sửa lần 2."})
     chief.completes("check_format", case, FORMAT_OK)
     people.standing_board.completes("approve_sign", case, SIGN_OK)
-    people.standing_board.completes("sign_paper", case, {"signed_on": "2026-12-01"})
-    clerk.completes("register_outgoing", case, {"issued_date": "2026-12-01", "seal_applied": True})
-    clerk.completes("dispatch", case, {"dispatched_via": "post", "dispatched_on": "2026-12-02",
+    people.standing_board.completes("sign_paper", case, {"signed_on": "2026-11-24"})
+    clerk.completes("register_outgoing", case, {"issued_date": "2026-11-24", "seal_applied": True})
+    clerk.completes("dispatch", case, {"dispatched_via": "post", "dispatched_on": "2026-11-25",
                                        "master_copy_kept": True})
     view = assert_completed(clerk, case, uow)
     assert "01-BC/ĐU" in docx_text(render_case(view, "outgoing_register_extract"))

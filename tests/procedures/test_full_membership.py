@@ -13,15 +13,15 @@ from tests.procedures.common import (COMMUNE_SECRETARY, assert_completed, docx_t
 from workflows.functions import working_days_end_at
 
 START = {"full_name": "Mai Thị Thu", "birth_date": "1998-07-15", "admission_decision_number": "98-QĐ/ĐU",
-         "admission_decision_date": "2025-11-03", "admission_ceremony_date": "2025-11-20", "helper": "levancuong",
+         "admission_decision_date": "2025-11-03", "admission_ceremony_date": "2025-11-10", "helper": "levancuong",
          "self_review": "Trong thời gian dự bị tôi luôn chấp hành nghiêm Điều lệ Đảng, hoàn thành tốt nhiệm vụ.",
          "commitment": True}
 HELPER = {"helper_assessment": "Đồng chí có lập trường vững vàng, tích cực trong công tác, đạo đức tốt.",
           "helper_recommends": True}
 COMMENTS = {"mass_organisation_comment": "Công đoàn nhận xét tốt", "residence_comment": "Chi ủy nơi cư trú nhận xét tốt"}
-VOTE = {"cell_meeting_date": "2026-11-26", "cell_full_members": 12, "cell_present": 11, "recognition_in_favour": 11,
+VOTE = {"cell_meeting_date": "2026-11-16", "cell_full_members": 12, "cell_present": 11, "recognition_in_favour": 11,
         "removal_in_favour": 0, "cell_vote_method": "bỏ phiếu kín"}
-DECIDE = {"committee_meeting_date": "2026-12-02", "committee_members": 5, "committee_in_favour": 5,
+DECIDE = {"committee_meeting_date": "2026-11-23", "committee_members": 5, "committee_in_favour": 5,
           "membership_outcome": "recognise"}
 
 
@@ -39,7 +39,7 @@ def upper_levels(people, case, decide=DECIDE):
     people.party_building_board.completes("appraise", case, {"appraisal": "Hồ sơ đầy đủ, đúng quy trình",
                                                              "proposal": decide["membership_outcome"]})
     people.standing_board.completes("committee_decide", case, decide, pin=PIN)
-    people.committee_office.completes("issue_decision", case, {"decision_number": "212-QĐ/ĐU", "decision_date": "2026-12-03"})
+    people.committee_office.completes("issue_decision", case, {"decision_number": "212-QĐ/ĐU", "decision_date": "2026-11-24"})
 
 
 def test_the_probationary_member_is_recognised(member, people, uow, tmp_path):
@@ -47,15 +47,15 @@ def test_the_probationary_member_is_recognised(member, people, uow, tmp_path):
     tasks = {t.element for t in member.sees(case).open_tasks}
     assert tasks == {"helper_comment", "collect_comments"}                    # in parallel
     comments(people, case)
-    people.cell_secretary.completes("cell_vote", case, VOTE, pin=PIN)             # 12 months ended on 20/11/2026
+    people.cell_secretary.completes("cell_vote", case, VOTE, pin=PIN)             # 12 months ended on 10/11/2026
     upper_levels(people, case)
     view = assert_completed(member, case, uow)
-    assert view.data["probation_end"] == "2026-11-20" and view.data["cell_proposal"] == "recognise"
+    assert view.data["probation_end"] == "2026-11-10" and view.data["cell_proposal"] == "recognise"
     produced = {d.key: d.signed for d in documents.list_documents(uow, number=case, actor=None)}
     assert produced == {"full_membership_cell_resolution": True, "full_membership_decision": True}
     decision = render_from_case(view, "full_membership_decision", COMMUNE_SECRETARY)
     text = docx_text(decision)
-    assert "Số 212-QĐ/ĐU" in text and "là đảng viên chính thức kể từ ngày 20/11/2026" in text
+    assert "Số 212-QĐ/ĐU" in text and "là đảng viên chính thức kể từ ngày 10/11/2026" in text
     assert "CÔNG NHẬN ĐẢNG VIÊN CHÍNH THỨC" in to_pdf_text(tmp_path, "full_membership_decision", view, decision).upper()
     assert "đề nghị công nhận" in docx_text(render_from_case(view, "full_membership_cell_resolution"))
 
@@ -70,6 +70,7 @@ def test_the_cell_waits_for_the_end_of_probation(member, people, uow, clock):
     assert due == working_days_end_at("2027-03-02", 30)
     assert fire_timers_at(uow, clock, datetime.fromisoformat(due.replace("Z", "+00:00")) + timedelta(minutes=1)) == 1
     people.committee_office.completes("remind_cell_vote", case, {"reminder_note": "Đề nghị chi bộ họp xét ngay"})
+    clock.advance(days=6)                                                     # the cell meets on 20/04/2027
     people.cell_secretary.completes("cell_vote", case, {**VOTE, "cell_meeting_date": "2027-04-20"}, pin=PIN)
     assert people.party_building_board.task("appraise", case)
 
@@ -119,13 +120,13 @@ def test_asis_comments_are_gathered_one_after_another_on_paper(member, people, u
     people.introducer2.completes("helper_comment", case, HELPER)
     people.cell_secretary.completes("collect_mass_organisation_comment", case,
                                     {"mass_organisation_comment": "Công đoàn nhận xét tốt"})
-    people.cell_secretary.completes("request_residence_comment", case, {"request_sent_on": "2026-11-27"})
-    member.completes("carry_residence_form", case, {"handed_on": "2026-12-10"})
+    people.cell_secretary.completes("request_residence_comment", case, {"request_sent_on": "2026-11-11"})
+    member.completes("carry_residence_form", case, {"handed_on": "2026-11-13"})
     people.cell_secretary.completes("receive_residence_comment", case, {"residence_comment": "Chi ủy nơi cư trú nhận xét tốt"})
     people.cell_secretary.completes("cell_vote", case, VOTE)
-    people.cell_secretary.completes("send_dossier", case, {"sent_on": "2026-12-14"})
-    people.committee_office.completes("register_dossier", case, {"register_number": "140", "register_date": "2026-12-15"})
+    people.cell_secretary.completes("send_dossier", case, {"sent_on": "2026-11-17"})
+    people.committee_office.completes("register_dossier", case, {"register_number": "140", "register_date": "2026-11-18"})
     upper_levels(people, case)
-    people.cell_secretary.completes("announce_decision", case, {"announced_on": "2026-12-20"})
+    people.cell_secretary.completes("announce_decision", case, {"announced_on": "2026-11-25"})
     view = assert_completed(member, case, uow)
     assert "Số 212-QĐ/ĐU" in docx_text(render_from_case(view, "full_membership_decision"))

@@ -27,12 +27,12 @@ def member(uow):
 
 def upper_levels(people, uow, case, *, signed=True):
     pin = {"pin": PIN} if signed else {}
-    people.standing_board.completes("commune_list", case, {"list_number": "45-TTr/ĐU", "list_date": "2026-12-01",
+    people.standing_board.completes("commune_list", case, {"list_number": "45-TTr/ĐU", "list_date": "2026-11-16",
                                                            "commune_comment": "Đủ điều kiện"}, **pin)
     Person(uow, "caovanhung").completes("province_appraise", case, {"appraisal_decision": "approve",
                                                                     "appraisal": "Đủ 30 năm tuổi đảng"})
     Person(uow, "dinhthilien").completes("province_decide", case, {"decision_number": "1520-QĐ/TU",
-                                                                   "decision_date": "2026-12-20"}, **pin)
+                                                                   "decision_date": "2026-11-24"}, **pin)
 
 
 def test_a_thirty_year_badge_is_awarded_on_the_anniversary(member, people, uow, clock, tmp_path):
@@ -54,7 +54,8 @@ def test_a_thirty_year_badge_is_awarded_on_the_anniversary(member, people, uow, 
 
 
 def test_too_little_seniority_or_a_recent_warning_is_refused_automatically(member, uow):
-    case = member.opens("party_badge", unit=CELL, data={**START, "admission_date": "1998-05-19"})
+    case = member.opens("party_badge", unit=CELL, data={**START, "admission_date": "1998-05-19",
+                                                        "recognition_date": "1999-05-19"})
     assert assert_completed(member, case, uow).data["seniority_ok"] is False
     case = member.opens("party_badge", unit=CELL, data={**START, "discipline": "warning", "discipline_date": "2026-10-01"})
     view = assert_completed(member, case, uow)
@@ -63,6 +64,7 @@ def test_too_little_seniority_or_a_recent_warning_is_refused_automatically(membe
 
 def test_a_posthumous_award_may_come_twelve_months_early(people, uow, clock):
     case = people.cell_secretary.opens("party_badge", unit=CELL, data={**START, "admission_date": "1997-06-01",
+                                                                       "recognition_date": "1998-06-01",
                                                                        "award_kind": "posthumous"})
     view = people.cell_secretary.sees(case)
     assert view.data["party_months"] == 356 and view.data["eligible"] is True
@@ -91,7 +93,7 @@ def test_the_temporary_cell_comments_first_and_a_returned_declaration_comes_back
 def test_the_provincial_board_may_find_the_file_ineligible(member, people, uow):
     case = member.opens("party_badge", unit=CELL, data=START)
     people.cell_secretary.completes("cell_propose", case, {"cell_decision": "approve", "cell_comment": "Đề nghị"}, pin=PIN)
-    people.standing_board.completes("commune_list", case, {"list_number": "45-TTr/ĐU", "list_date": "2026-12-01",
+    people.standing_board.completes("commune_list", case, {"list_number": "45-TTr/ĐU", "list_date": "2026-11-16",
                                                            "commune_comment": "Đủ điều kiện"}, pin=PIN)
     Person(uow, "caovanhung").completes("province_appraise", case, {"appraisal_decision": "reject",
                                                                     "appraisal": "Gián đoạn sinh hoạt 2 năm"})
@@ -106,19 +108,19 @@ def test_wrong_data_is_refused_field_by_field(member):
 
 def test_asis_the_file_goes_up_on_paper_and_the_badge_comes_down(member, people, uow, clock):
     case = member.opens("party_badge_asis", unit=CELL, data=START)
-    member.completes("write_declaration", case, {"submitted_on": "2026-11-26"})
+    member.completes("write_declaration", case, {"submitted_on": "2026-10-26"})
     people.cell_secretary.completes("cell_propose", case, {"cell_decision": "approve", "cell_comment": "Đề nghị tặng"})
-    people.cell_secretary.completes("send_to_commune", case, {"sent_on": "2026-11-30"})
-    people.committee_office.completes("register_at_commune", case, {"register_number": "501", "register_date": "2026-11-30"})
+    people.cell_secretary.completes("send_to_commune", case, {"sent_on": "2026-10-30"})
+    people.committee_office.completes("register_at_commune", case, {"register_number": "501", "register_date": "2026-10-30"})
     people.party_building_board.completes("review_and_list", case, {"review_note": "Đủ 30 năm tuổi đảng"})
-    people.standing_board.completes("commune_list", case, {"list_number": "45-TTr/ĐU", "list_date": "2026-12-04",
+    people.standing_board.completes("commune_list", case, {"list_number": "45-TTr/ĐU", "list_date": "2026-11-04",
                                                            "commune_comment": "Đủ điều kiện"})
-    people.committee_office.completes("send_to_province", case, {"sent_on": "2026-12-07"})
+    people.committee_office.completes("send_to_province", case, {"sent_on": "2026-11-06"})
     Person(uow, "caovanhung").completes("province_appraise", case, {"appraisal_decision": "approve", "appraisal": "Đủ điều kiện"})
     Person(uow, "dinhthilien").completes("province_decide", case, {"decision_number": "1520-QĐ/TU",
-                                                                   "decision_date": "2027-01-10"})
-    Person(uow, "tathingoc").completes("issue_badges", case, {"received_on": "2027-01-20"})
-    people.committee_office.completes("receive_badges", case, {"received_on": "2027-01-28"})
+                                                                   "decision_date": "2026-11-20"})
+    Person(uow, "tathingoc").completes("issue_badges", case, {"received_on": "2026-11-23"})
+    people.committee_office.completes("receive_badges", case, {"received_on": "2026-11-25"})
     fire_timers_at(uow, clock, AWARD_DAY)
     people.cell_secretary.completes("award_ceremony", case, {"ceremony_date": "2027-02-03"})
     view = assert_completed(member, case, uow)

@@ -11,16 +11,16 @@ from tests.procedures.variants import (CELL_SECRETARY, COMMUNE_SECRETARY, check_
                                        render_case)
 
 IDENTITY = {"full_name": "Lê Văn Cường", "birth_date": "1985-04-12", "card_number": "012345678901",
-            "recognition_date": "2012-06-01", "request_type": "reissue", "incident_date": "2026-10-30"}
+            "recognition_date": "2012-06-01", "request_type": "reissue", "incident_date": "2026-10-05"}
 START = {**IDENTITY, "self_review": "Tôi để thất lạc thẻ đảng viên khi đi công tác, đã báo chi bộ ngay và nhận khuyết "
                                    "điểm.", "photos_attached": True, "commitment": True}
-APPROVE = {"cell_decision": "approve", "good_reason": True, "cell_meeting_date": "2026-11-26",
+APPROVE = {"cell_decision": "approve", "good_reason": True, "cell_meeting_date": "2026-10-20",
            "cell_comment": "Lý do chính đáng, đề nghị cấp lại."}
-LIST = {"board_decision": "approve", "list_date": "2026-11-27", "database_checked": True,
+LIST = {"board_decision": "approve", "list_date": "2026-10-26", "database_checked": True,
         "board_comment": "Thông tin khớp cơ sở dữ liệu."}
-DECIDE = {"standing_decision": "approve", "standing_meeting_date": "2026-11-30"}
-ISSUE = {"decision_number": "131-QĐ/ĐU", "decision_date": "2026-12-01"}
-HANDOVER = {"handover_date": "2026-12-10", "card_received": True}
+DECIDE = {"standing_decision": "approve", "standing_meeting_date": "2026-11-09"}
+ISSUE = {"decision_number": "131-QĐ/ĐU", "decision_date": "2026-11-10"}
+HANDOVER = {"handover_date": "2026-11-18", "card_received": True}
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_a_lost_card_is_reissued_on_line_and_the_documents_render(member, people
     assert "DANH SÁCH" in listed and "Mẫu 2A-TĐV" in listed and "012345678901" in listed
     decision = render_case(view, "card_decision", COMMUNE_SECRETARY)
     text = docx_text(decision)
-    assert "Số 131-QĐ/ĐU" in text and "Tân Tiến, ngày 01 tháng 12 năm 2026" in text
+    assert "Số 131-QĐ/ĐU" in text and "Tân Tiến, ngày 10 tháng 11 năm 2026" in text
     assert "Điều 1. Cấp lại thẻ đảng viên cho đồng chí Lê Văn Cường" in text
     pdf = pdf_text(tmp_path, {"card_decision": decision}, view)["card_decision"]
     assert "QUYẾT ĐỊNH" in pdf and "Lê Văn Cường" in pdf
@@ -65,7 +65,7 @@ def test_a_returned_request_pauses_and_a_loss_without_good_reason_goes_through_d
     member.completes("supplement_request", case, {"supplement_note": "Đã tải lên ảnh mới."})
     people.cell_secretary.completes("cell_review", case, {**APPROVE, "good_reason": False})
     people.cell_secretary.completes("discipline_review", case, {
-        "discipline_result": "lesson", "discipline_meeting_date": "2026-11-27", "discipline_note": "Rút kinh nghiệm."})
+        "discipline_result": "lesson", "discipline_meeting_date": "2026-10-22", "discipline_note": "Rút kinh nghiệm."})
     people.party_building_board.completes("appraise_list", case, {**LIST, "board_decision": "return"})
     assert open_elements(people.cell_secretary, case) == ["cell_review"]
     people.cell_secretary.completes("cell_review", case, APPROVE)
@@ -104,28 +104,29 @@ def test_a_lost_card_is_requested_without_claiming_a_damaged_card_was_returned(m
 def test_the_paper_procedure_passes_every_hand_over(member, people, uow, tmp_path):
     case = member.opens("party_card_asis", unit=CELL, data=IDENTITY)
     member.completes("write_self_review", case, {"self_review": START["self_review"], "photos_submitted": True})
-    people.cell_secretary.completes("cell_receive", case, {"cell_received_on": "2026-11-26",
-                                                           "planned_meeting_date": "2026-12-05"})
+    people.cell_secretary.completes("cell_receive", case, {"cell_received_on": "2026-10-12",
+                                                           "planned_meeting_date": "2026-10-20"})
     people.cell_secretary.completes("cell_meeting", case, {**APPROVE, "cell_decision": "return",
                                                            "cell_comment": "Viết lại bản kiểm điểm."})
     member.completes("supplement_request", case, {"supplement_note": "Đã viết lại.",
                                                   "self_review": START["self_review"]})
-    people.cell_secretary.completes("cell_meeting", case, APPROVE)
-    people.cell_secretary.completes("cell_list", case, {"cell_list_date": "2026-12-05",
-                                                        "sent_to_committee_on": "2026-12-07"})
-    people.committee_office.completes("office_receive", case, {"incoming_number": "412", "received_on": "2026-12-07"})
-    people.standing_board.completes("base_list", case, {"base_list_date": "2026-12-10"})
-    people.party_building_board.completes("board_consolidate", case, {**LIST, "board_decision": "return"})
-    people.cell_secretary.completes("cell_meeting", case, APPROVE)
-    people.cell_secretary.completes("cell_list", case, {"cell_list_date": "2026-12-12",
-                                                        "sent_to_committee_on": "2026-12-14"})
-    people.committee_office.completes("office_receive", case, {"incoming_number": "431", "received_on": "2026-12-14"})
-    people.standing_board.completes("base_list", case, {"base_list_date": "2026-12-15"})
-    people.party_building_board.completes("board_consolidate", case, {**LIST, "list_date": "2026-12-16"})
+    people.cell_secretary.completes("cell_meeting", case, {**APPROVE, "cell_meeting_date": "2026-10-23"})
+    people.cell_secretary.completes("cell_list", case, {"cell_list_date": "2026-10-26",
+                                                        "sent_to_committee_on": "2026-10-27"})
+    people.committee_office.completes("office_receive", case, {"incoming_number": "412", "received_on": "2026-10-27"})
+    people.standing_board.completes("base_list", case, {"base_list_date": "2026-10-28"})
+    people.party_building_board.completes("board_consolidate", case, {**LIST, "board_decision": "return",
+                                                                      "list_date": "2026-10-30"})
+    people.cell_secretary.completes("cell_meeting", case, {**APPROVE, "cell_meeting_date": "2026-11-02"})
+    people.cell_secretary.completes("cell_list", case, {"cell_list_date": "2026-11-02",
+                                                        "sent_to_committee_on": "2026-11-03"})
+    people.committee_office.completes("office_receive", case, {"incoming_number": "431", "received_on": "2026-11-03"})
+    people.standing_board.completes("base_list", case, {"base_list_date": "2026-11-04"})
+    people.party_building_board.completes("board_consolidate", case, {**LIST, "list_date": "2026-11-05"})
     people.standing_board.completes("decide", case, DECIDE)
     people.committee_office.completes("issue_decision", case, ISSUE)
     people.party_building_board.completes("update_database", case, {"issued_card_number": "012345678901",
-                                                                   "database_updated_on": "2026-12-20"})
+                                                                   "database_updated_on": "2026-11-13"})
     people.cell_secretary.completes("handover_card", case, HANDOVER)
     view = assert_completed(member, case, uow)
     assert "Mẫu 2A-TĐV" in docx_text(render_case(view, "card_request_list"))
@@ -135,8 +136,8 @@ def test_the_paper_procedure_passes_every_hand_over(member, people, uow, tmp_pat
 def test_the_paper_procedure_can_end_at_the_cell(member, people, uow):
     case = member.opens("party_card_asis", unit=CELL, data=IDENTITY)
     member.completes("write_self_review", case, {"self_review": START["self_review"], "photos_submitted": True})
-    people.cell_secretary.completes("cell_receive", case, {"cell_received_on": "2026-11-26",
-                                                           "planned_meeting_date": "2026-12-05"})
+    people.cell_secretary.completes("cell_receive", case, {"cell_received_on": "2026-10-12",
+                                                           "planned_meeting_date": "2026-10-20"})
     people.cell_secretary.completes("cell_meeting", case, {**APPROVE, "cell_decision": "reject"})
     assert_completed(member, case, uow)
 

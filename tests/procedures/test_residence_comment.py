@@ -34,10 +34,12 @@ def residence_secretary(uow):
     return Person(uow, "dothilan")
 
 
-def test_the_residence_cell_in_another_ward_comments_and_signs(member, residence_secretary, people, uow, tmp_path):
+def test_the_residence_cell_in_another_ward_comments_and_signs(member, residence_secretary, people, uow, clock,
+                                                              tmp_path):
     case = member.opens("residence_comment", unit=CELL, data=START)
     task = residence_secretary.task("comment_on_member", case)
     assert task.unit == RESIDENCE_CELL and not people.cell_secretary.inbox()      # not the workplace secretary's
+    clock.advance(days=7)                                                         # the residence cell meets on 03/12
     residence_secretary.completes("comment_on_member", case, COMMENT, pin=PIN)
     view = assert_completed(member, case, uow)
     assert view.data["overall_assessment"] == "exemplary"
@@ -77,11 +79,12 @@ def test_a_late_residence_cell_is_reminded_after_ten_working_days(member, people
     assert [t.element for t in member.sees(case).open_tasks] == ["comment_on_member"]
 
 
-def test_wrong_data_is_refused_field_by_field(member, residence_secretary):
+def test_wrong_data_is_refused_field_by_field(member, residence_secretary, clock):
     with pytest.raises(InvalidFormData) as refused:
         member.opens("residence_comment", unit=CELL, data={**START, "residence_unit": "chi bộ khu phố 1"})
     assert field_errors(refused) == {"residence_unit": "pattern"}
     case = member.opens("residence_comment", unit=CELL, data=START)
+    clock.advance(days=7)
     with pytest.raises(InvalidFormData) as refused:                 # a comment needs its three parts
         residence_secretary.completes("comment_on_member", case, {"comment_decision": "comment",
                                                                   "cell_meeting_date": "2026-12-03"}, pin=PIN)
@@ -89,16 +92,20 @@ def test_wrong_data_is_refused_field_by_field(member, residence_secretary):
                                           "overall_assessment"}
 
 
-def test_asis_the_member_carries_the_paper_form_both_ways(member, residence_secretary, people, uow):
+def test_asis_the_member_carries_the_paper_form_both_ways(member, residence_secretary, people, uow, clock):
     case = member.opens("residence_comment_asis", unit=CELL, data=START)
     people.cell_secretary.completes("issue_request_form", case, {"request_decision": "issue", "request_letter_number": "12"})
+    clock.advance(days=4)                                                     # 30/11/2026
     member.completes("deliver_form", case, {"delivered_on": "2026-11-30"})
     residence_secretary.completes("comment_on_member", case, {"comment_decision": "return",
                                                               "return_reason": "Thiếu xác nhận đăng ký"}, pin=PIN)
     member.completes("supplement_request", case, {"supplement_note": "Đã bổ sung",
                                                   "residence_address": "Số 12, khu phố 1, phường Hồng Châu"})
+    clock.advance(days=3)                                                     # the cell meets on 03/12/2026
     residence_secretary.completes("comment_on_member", case, COMMENT, pin=PIN)
+    clock.advance(days=1)
     residence_secretary.completes("sign_and_return", case, {"signed_on": "2026-12-04"})
+    clock.advance(days=3)
     member.completes("return_form", case, {"returned_on": "2026-12-07"})
     people.cell_secretary.completes("receive_comment", case, {"received_on": "2026-12-07"})
     view = assert_completed(member, case, uow)

@@ -31,7 +31,8 @@ def cipher(uow):
 
 # --- Re-engineered -------------------------------------------------------------------------------------------
 
-def test_a_telegram_is_registered_read_recalled_and_destroyed_with_signed_records(cipher, people, uow, tmp_path):
+def test_a_telegram_is_registered_read_recalled_and_destroyed_with_signed_records(cipher, people, uow, clock,
+                                                                                  tmp_path):
     case = cipher.opens("secret_telegram", unit=COMMUNE, data=START)
     assert cipher.sees(case).classification == 2 and cipher.sees(case).title == "Điện mật số 125/VPTW"
     cipher.completes("register", case, {"registered_on": "2026-11-26", "register_checked": True})
@@ -41,7 +42,9 @@ def test_a_telegram_is_registered_read_recalled_and_destroyed_with_signed_record
     Person(uow, "buithihoa").completes("acknowledge", case, RECEIPT)
     data = cipher.sees(case).data
     assert data["readers"] == [] and data["access_revoked"] is True
+    clock.advance(days=1)                                       # recalled the next day
     cipher.completes("recall_record", case, RECALL)
+    clock.advance(days=3)
     cipher.completes("destroy", case, DESTROY)                  # destruction approved by the leader in advance
     view = assert_completed(cipher, case, uow)
     records = {key: render_case(view, key) for key in ("telegram_register_entry", "telegram_delivery_receipt",

@@ -36,17 +36,21 @@ def outgoing_side(people, case):
     people.standing_board.completes("commune_introduce", case, COMMUNE, pin=PIN)
 
 
-def test_a_transfer_to_another_province_is_signed_box_by_box(member, people, uow, tmp_path):
+def test_a_transfer_to_another_province_is_signed_box_by_box(member, people, uow, clock, tmp_path):
     case = member.opens("transfer_permanent", unit=CELL, data=START)
     outgoing_side(people, case)
+    clock.advance(days=1)                                                             # the letter goes box by box
     Person(uow, "caovanhung").completes("province_introduce", case, PROVINCE, pin=PIN)            # Ban Tổ chức Tỉnh ủy Hưng Yên
     hanoi_board = Person(uow, "luongvanson")                                          # from data: receiving_province
     assert hanoi_board.task("receiving_province_accept", case).unit == "HN"
+    clock.advance(days=3)
     hanoi_board.completes("receiving_province_accept", case, {"province_in_comment": "Giới thiệu về Đảng bộ phường Ba Đình",
                                                               "province_in_date": "2026-11-30"}, pin=PIN)
+    clock.advance(days=1)
     Person(uow, "phanthitam").completes("receiving_commune_accept", case, {
         "receiving_cell": "HN-BADINH-TDP3", "commune_in_comment": "Giới thiệu về Chi bộ tổ dân phố số 3",
         "commune_in_date": "2026-12-01"}, pin=PIN)
+    clock.advance(days=1)
     Person(uow, "kieuvanvinh").completes("receive_and_enrol", case, {"enrolled_on": "2026-12-02"}, pin=PIN)
     view = assert_completed(member, case, uow)
     assert view.data["started_late"] is False and view.data["start_working_days"] == 8
@@ -60,24 +64,28 @@ def test_a_transfer_to_another_province_is_signed_box_by_box(member, people, uow
     assert "GIẤY GIỚI THIỆU SINH HOẠT ĐẢNG" in pdf and "Trần Thị Bình" in pdf
 
 
-def test_an_internal_transfer_skips_the_province(member, people, uow):
+def test_an_internal_transfer_skips_the_province(member, people, uow, clock):
     data = {k: v for k, v in START.items() if k != "receiving_province"}
     case = member.opens("transfer_permanent", unit=CELL, data={**data, "transfer_scope": "internal",
                                                                 "receiving_unit": OTHER_CELL})
     outgoing_side(people, case)
+    clock.advance(days=4)
     people.other_cell_secretary.completes("receive_and_enrol", case, {"enrolled_on": "2026-11-30"}, pin=PIN)
     view = assert_completed(member, case, uow)
     assert view.data["receiving_cell"] == OTHER_CELL and "province_box_comment" not in view.data
 
 
-def test_a_transfer_within_the_province_goes_through_the_provincial_board_to_the_ward(member, people, uow):
+def test_a_transfer_within_the_province_goes_through_the_provincial_board_to_the_ward(member, people, uow, clock):
     data = {k: v for k, v in START.items() if k != "receiving_province"}
     case = member.opens("transfer_permanent", unit=CELL, data={**data, "transfer_scope": "same_province",
                                                                 "receiving_unit": "HY-HONGCHAU"})
     outgoing_side(people, case)
+    clock.advance(days=1)
     Person(uow, "caovanhung").completes("province_introduce", case, PROVINCE, pin=PIN)
+    clock.advance(days=3)
     Person(uow, "tongvanxuan").completes("receiving_commune_accept", case, {
         "receiving_cell": "HY-HONGCHAU-KP1", "commune_in_comment": "Về Chi bộ khu phố 1", "commune_in_date": "2026-11-30"}, pin=PIN)
+    clock.advance(days=1)
     people.other_commune_secretary.completes("receive_and_enrol", case, {"enrolled_on": "2026-12-01"}, pin=PIN)
     assert_completed(member, case, uow)
 
@@ -102,7 +110,8 @@ def test_a_returned_dossier_pauses_the_deadline_and_a_pending_inspection_stops_t
 
 
 def test_starting_after_sixty_working_days_is_looked_into(member, people, uow):
-    case = member.opens("transfer_permanent", unit=CELL, data={**START, "decision_effective_date": "2026-08-03"})
+    case = member.opens("transfer_permanent", unit=CELL, data={**START, "decision_date": "2026-07-27",
+                                                                "decision_effective_date": "2026-08-03"})
     people.cell_secretary.completes("cell_check", case, CELL_OK, pin=PIN)
     assert member.sees(case).data["started_late"] is True
     people.cell_secretary.completes("handle_late_start", case, {"late_reason": "Đảng viên đi công tác dài ngày",
@@ -145,23 +154,30 @@ def test_an_unknown_receiving_unit_stops_the_step_with_a_clear_error(member, peo
 
 # --- As-is (paper) ------------------------------------------------------------------------------------------------
 
-def test_asis_the_member_carries_the_dossier_from_level_to_level(member, people, uow):
+def test_asis_the_member_carries_the_dossier_from_level_to_level(member, people, uow, clock):
     case = member.opens("transfer_permanent_asis", unit=CELL, data=START)
     member.completes("prepare_dossier", case, {"dossier_prepared_on": "2026-11-26", "dossier_note": "Quyết định, tự kiểm điểm"})
     people.cell_secretary.completes("cell_check", case, CELL_OK, pin=PIN)
+    clock.advance(days=1)
     member.completes("carry_to_commune", case, {"handed_on": "2026-11-27"})
     people.committee_office.completes("register_outgoing", case, {"register_number": "88", "register_date": "2026-11-27"})
     people.party_building_board.completes("review_self_review", case, {"self_review_comment": "Đúng thực tế"})
-    people.standing_board.completes("commune_introduce", case, COMMUNE, pin=PIN)
+    people.standing_board.completes("commune_introduce", case, {**COMMUNE, "letter_date": "2026-11-27"}, pin=PIN)
+    clock.advance(days=3)
     member.completes("carry_to_province", case, {"handed_on": "2026-11-30"})
-    Person(uow, "caovanhung").completes("province_introduce", case, PROVINCE, pin=PIN)
+    Person(uow, "caovanhung").completes("province_introduce", case, {**PROVINCE, "province_box_date": "2026-11-30"},
+                                        pin=PIN)
+    clock.advance(days=3)
     member.completes("present_to_receiving_province", case, {"handed_on": "2026-12-03"})
     Person(uow, "luongvanson").completes("receiving_province_accept", case, {"province_in_comment": "Về phường Ba Đình",
                                                                             "province_in_date": "2026-12-03"}, pin=PIN)
+    clock.advance(days=1)
     member.completes("present_to_receiving_commune", case, {"handed_on": "2026-12-04"})
     Person(uow, "hathiuyen").completes("register_incoming", case, {"register_number": "12", "register_date": "2026-12-04"})
+    clock.advance(days=3)
     Person(uow, "phanthitam").completes("receiving_commune_accept", case, {
         "receiving_cell": "HN-BADINH-TDP3", "commune_in_comment": "Về Chi bộ tổ dân phố số 3", "commune_in_date": "2026-12-07"}, pin=PIN)
+    clock.advance(days=1)
     member.completes("present_to_receiving_cell", case, {"handed_on": "2026-12-08"})
     Person(uow, "kieuvanvinh").completes("receive_and_enrol", case, {"enrolled_on": "2026-12-08"}, pin=PIN)
     view = assert_completed(member, case, uow)
@@ -169,7 +185,8 @@ def test_asis_the_member_carries_the_dossier_from_level_to_level(member, people,
 
 
 def test_asis_sixty_working_days_without_a_dossier_brings_a_reminder(member, people, uow, clock):
-    case = member.opens("transfer_permanent_asis", unit=CELL, data={**START, "decision_effective_date": "2026-08-03"})
+    case = member.opens("transfer_permanent_asis", unit=CELL, data={**START, "decision_date": "2026-07-27",
+                                                                     "decision_effective_date": "2026-08-03"})
     view = member.sees(case)                                      # the limit had passed: the timer fired at once
     assert sorted(t.element for t in view.open_tasks) == ["prepare_dossier", "remind_member"]
     people.cell_secretary.completes("remind_member", case, {"reminder_note": "Đã nhắc đảng viên"})
@@ -185,10 +202,11 @@ def test_asis_a_late_presentation_must_be_explained(member, people, uow, clock):
                                                                      "receiving_unit": OTHER_CELL})
     member.completes("prepare_dossier", case, {"dossier_prepared_on": "2026-11-26", "dossier_note": "Hồ sơ"})
     people.cell_secretary.completes("cell_check", case, CELL_OK, pin=PIN)
+    clock.advance(days=1)
     member.completes("carry_to_commune", case, {"handed_on": "2026-11-27"})
     people.committee_office.completes("register_outgoing", case, {"register_number": "88", "register_date": "2026-11-27"})
     people.party_building_board.completes("review_self_review", case, {"self_review_comment": "Đúng thực tế"})
-    people.standing_board.completes("commune_introduce", case, COMMUNE, pin=PIN)
+    people.standing_board.completes("commune_introduce", case, {**COMMUNE, "letter_date": "2026-11-27"}, pin=PIN)
     assert fire_timers_at(uow, clock, clock.now() + timedelta(days=60)) == 1
     member.completes("explain_late_presentation", case, {"late_presentation_reason": "Ốm, nằm viện"})
     member.completes("present_to_receiving_cell", case, {"handed_on": "2027-01-26"})

@@ -38,11 +38,14 @@ def test_study_in_another_province_runs_to_the_member_s_return(member, hanoi_sec
     case = member.opens("transfer_temporary", unit=CELL, data=START)
     assert member.sees(case).data["temporary_months"] == 6
     people.cell_secretary.completes("cell_check", case, APPROVE, pin=PIN)
+    clock.advance(days=1)
     people.standing_board.completes("issue_temporary_letter", case, LETTER, pin=PIN)
+    clock.advance(days=4)                                                     # she arrives on 01/12/2026
     hanoi_secretary.completes("receive_temporary", case, {"received_on": "2026-12-01"}, pin=PIN)
     assert fire_timers_at(uow, clock, datetime(2027, 6, 30, 16, 0, tzinfo=timezone.utc)) == 0     # 23:00 on 30/06
     assert fire_timers_at(uow, clock, datetime(2027, 6, 30, 17, 1, tzinfo=timezone.utc)) == 1
     hanoi_secretary.completes("temporary_comment", case, COMMENT, pin=PIN)
+    clock.advance(days=4)
     people.cell_secretary.completes("record_return", case, {"returned_on": "2027-07-05"})
     view = assert_completed(member, case, uow)
     produced = {d.key for d in documents.list_documents(uow, number=case, actor=None)}
@@ -62,6 +65,7 @@ def test_within_the_commune_the_cell_issues_the_letter_and_an_extension_is_grant
     people.cell_secretary.completes("cell_check", case, APPROVE, pin=PIN)
     text = docx_text(render_from_case(member.sees(case), "temporary_transfer_letter", CELL_SECRETARY))
     assert "CHI ỦY CHI BỘ THÔN ĐÔNG" in text and "T/M CHI ỦY" in text
+    clock.advance(days=4)
     people.other_cell_secretary.completes("receive_temporary", case, {"received_on": "2026-11-30"}, pin=PIN)
     fire_timers_at(uow, clock, datetime(2027, 4, 1, 1, tzinfo=timezone.utc))
     people.other_cell_secretary.completes("temporary_comment", case, {**COMMENT, "extension_requested": True,
@@ -72,6 +76,7 @@ def test_within_the_commune_the_cell_issues_the_letter_and_an_extension_is_grant
     assert view.data["extension_ok"] is True and view.data["temporary_until"] == "2027-08-31"
     assert fire_timers_at(uow, clock, datetime(2027, 8, 31, 17, 1, tzinfo=timezone.utc)) == 1
     people.other_cell_secretary.completes("temporary_comment", case, COMMENT, pin=PIN)
+    clock.advance(days=2)
     people.cell_secretary.completes("record_return", case, {"returned_on": "2027-09-03"})
     assert_completed(member, case, uow)
 
@@ -81,6 +86,7 @@ def test_an_extension_beyond_the_limit_is_refused_automatically(member, people, 
                                                                 "receiving_unit": OTHER_CELL,
                                                                 "temporary_reason": "residence_or_work"})
     people.cell_secretary.completes("cell_check", case, APPROVE, pin=PIN)
+    clock.advance(days=4)
     people.other_cell_secretary.completes("receive_temporary", case, {"received_on": "2026-11-30"}, pin=PIN)
     fire_timers_at(uow, clock, datetime(2027, 7, 1, 1, tzinfo=timezone.utc))
     people.other_cell_secretary.completes("temporary_comment", case, {**COMMENT, "extension_requested": True,
@@ -111,6 +117,7 @@ def test_a_returned_request_pauses_and_a_rejection_ends(member, people, uow, clo
 def test_a_receiving_cell_idle_for_thirty_working_days_is_followed_up(member, hanoi_secretary, people, uow, clock):
     case = member.opens("transfer_temporary", unit=CELL, data=START)
     people.cell_secretary.completes("cell_check", case, APPROVE, pin=PIN)
+    clock.advance(days=1)
     people.standing_board.completes("issue_temporary_letter", case, LETTER, pin=PIN)
     assert fire_timers_at(uow, clock, clock.now() + timedelta(days=60)) == 1
     people.committee_office.completes("follow_up_receiving", case, {"follow_up_note": "Chi bộ nơi đến chưa họp"})
@@ -137,14 +144,18 @@ def test_asis_the_member_carries_the_application_and_the_letter(member, hanoi_se
     member.completes("supplement_request", case, {"supplement_note": "Đã bổ sung", "temporary_from": "2026-12-01",
                                                   "temporary_until": "2027-06-30"})
     people.cell_secretary.completes("cell_check", case, APPROVE)
+    clock.advance(days=1)
     member.completes("carry_to_commune", case, {"handed_on": "2026-11-27"})
     people.committee_office.completes("register_and_draft", case, {"register_number": "77", "register_date": "2026-11-27"})
     people.standing_board.completes("issue_temporary_letter", case, LETTER)
+    clock.advance(days=5)
     member.completes("present_letter", case, {"handed_on": "2026-12-02"})
     hanoi_secretary.completes("receive_temporary", case, {"received_on": "2026-12-02"})
     fire_timers_at(uow, clock, datetime(2027, 7, 1, 1, tzinfo=timezone.utc))
     hanoi_secretary.completes("temporary_comment", case, COMMENT)
+    clock.advance(days=2)
     member.completes("carry_comment_back", case, {"handed_on": "2027-07-03"})
+    clock.advance(days=2)
     people.cell_secretary.completes("record_return", case, {"returned_on": "2027-07-05"})
     assert_completed(member, case, uow)
 
@@ -156,5 +167,6 @@ def test_asis_a_late_presentation_is_followed_up(member, people, uow, clock):
     people.cell_secretary.completes("cell_check", case, APPROVE)
     assert fire_timers_at(uow, clock, clock.now() + timedelta(days=60)) == 1
     people.committee_office.completes("follow_up_receiving", case, {"follow_up_note": "Đảng viên chưa xuất trình"})
+    clock.advance(days=1)
     member.completes("present_letter", case, {"handed_on": "2027-01-26"})
     assert people.other_cell_secretary.task("receive_temporary", case)
