@@ -56,6 +56,25 @@ class SignerInfo:
     signed_at: datetime
 
 
+_UNIT_CODE = re.compile(r"[A-Z][A-Z0-9-]{1,39}")
+
+
+def unit_names(uow: UnitOfWork, case_data: dict) -> dict:
+    """For each field of the case naming a unit by its code (a transfer's receiving unit, a residence cell),
+    ``FIELD_name``, ``FIELD_parent_name`` and ``FIELD_place``: documents print names, never codes."""
+    fields = {key: value for key, value in case_data.items() if isinstance(value, str) and _UNIT_CODE.fullmatch(value)}
+    if not fields:
+        return {}
+    units = {u.code: u for u in uow.session.scalars(select(Unit).where(Unit.code.in_(set(fields.values()))))}
+    names = {}
+    for key, code in fields.items():
+        if code in units:
+            named = organisation_for(units[code])
+            names.update({f"{key}_name": named.unit_name, f"{key}_parent_name": named.parent_name,
+                          f"{key}_place": named.place})
+    return names
+
+
 def organisation_for(unit: Unit) -> templates.Organisation:
     """The names a party document prints, from the case's unit upward (Đảng bộ xã → Đảng ủy xã, …)."""
     parent = unit.parent or unit
@@ -88,6 +107,7 @@ def produce(uow: UnitOfWork, *, case: Case, keys: list[str], element: str, task_
     """
     entries, rows, contents = [], [], {}
     organisation = organisation_for(case.unit)
+    case_data = {**unit_names(uow, case_data), **case_data}
     for key in keys:
         try:
             kind = templates.document_type(key)

@@ -1,12 +1,17 @@
-"""Form fields that name people (``x-widget`` ``member``/``members``): checked against the organisation.
+"""Form fields that name people (``x-widget`` ``member``/``members``) or a party unit (``x-widget`` ``unit``):
+checked against the organisation.
 
-A picker only offers people; a crafted request (or a stale page) can send any text. So the engine
+A picker only offers people or units; a crafted request (or a stale page) can send any text. So the engine
 checks, in the step's transaction, that every name is an active user, and what the form asks of them:
 
 * ``"x-holders-of": "ROLE"`` — each holds ROLE in the case's unit now (P1's introducers are party
   members of the applicant's cell);
 * ``"x-not-self": true`` — the person filling the form does not name themselves (an applicant cannot
-  introduce himself).
+  introduce himself);
+
+and that a unit code names a unit, of ``x-unit-level`` when the field has one, where ``x-unit-where`` says
+it must lie relative to the case's unit (a transfer "inside the commune" goes to another cell of that
+commune: a commune chosen there would give the receiving step to a cell secretary nobody can be).
 
 docs/designer.md lists the keywords; the refusals are field errors like any other.
 """
@@ -28,11 +33,14 @@ def check(uow: UnitOfWork, schema: dict | None, data: dict, *, unit_id: int, act
     """:raises InvalidFormData: every wrong name, with its field; nothing of the step is kept."""
     errors: list[FieldError] = []
     for name, prop in ((schema or {}).get("properties") or {}).items():
-        if not isinstance(prop, dict) or _widget(prop) not in WIDGETS or name not in data:
+        if not isinstance(prop, dict) or name not in data:
             continue
         value = data[name]
-        usernames = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v]
-        errors.extend(_check_field(uow, name, prop, usernames, unit_id=unit_id, actor=actor))
+        if _widget(prop) in WIDGETS:
+            usernames = [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str) and v]
+            errors.extend(_check_field(uow, name, prop, usernames, unit_id=unit_id, actor=actor))
+        elif _widget(prop) == "unit" and isinstance(value, str) and value:
+            errors.extend(_check_unit(uow, name, prop, value, data, unit_id=unit_id))
     if errors:
         raise InvalidFormData(errors)
 
@@ -68,3 +76,43 @@ def _holders(uow: UnitOfWork, role: str, unit_id: int, usernames: list[str]) -> 
         .where(User.username.in_(usernames), RoleAssignment.role == role, RoleAssignment.unit_id == unit_id,
                RoleAssignment.valid_from <= uow.now,
                or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to > uow.now))))
+
+
+def _check_unit(uow: UnitOfWork, name: str, prop: dict, code: str, data: dict, *, unit_id: int) -> list[FieldError]:
+    title = prop.get("title") or name
+    unit = _unit(uow, code)
+    if unit is None:
+        return [FieldError(name, "x-unit-unknown", title, {"code": code})]
+    rule = where_rule(prop.get("x-unit-where"), data)
+    level = rule.get("level") or prop.get("x-unit-level")
+    if level and unit.level != level:
+        return [FieldError(name, "x-unit-level", title, {"unit": unit.name, "unit_level": level})]
+    chain = organisation.ancestors(unit)
+    case_chain = organisation.ancestors(uow.session.get(Unit, unit_id))
+    ours = {u.level: u for u in case_chain}
+    if rule.get("within") in ours and ours[rule["within"]] not in chain:
+        return [FieldError(name, "x-unit-within", title, {"unit": unit.name, "other": ours[rule["within"]].name})]
+    if rule.get("outside") in ours and ours[rule["outside"]] in chain:
+        return [FieldError(name, "x-unit-outside", title, {"unit": unit.name, "other": ours[rule["outside"]].name})]
+    mine = case_chain[0] if rule.get("not") == "case" else ours.get(rule.get("not"))
+    if mine is not None and unit.id == mine.id:
+        return [FieldError(name, "x-unit-not", title, {"unit": unit.name})]
+    inner = _unit(uow, data.get(rule.get("contains"))) if rule.get("contains") else None
+    if inner is not None and unit not in organisation.ancestors(inner):
+        return [FieldError(name, "x-unit-contains", title, {"unit": unit.name, "other": inner.name})]
+    return []
+
+
+def where_rule(where: object, data: dict) -> dict:
+    """The rule of ``x-unit-where`` for this data: the rule itself, or, with ``"by": FIELD``, the rule
+    named by that field's value (none when the value names none)."""
+    if not isinstance(where, dict):
+        return {}
+    if "by" in where:
+        chosen = where.get(str(data.get(where["by"])))
+        return chosen if isinstance(chosen, dict) else {}
+    return where
+
+
+def _unit(uow: UnitOfWork, code: object) -> Unit | None:
+    return uow.session.scalar(select(Unit).where(Unit.code == code)) if isinstance(code, str) and code else None

@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 
 from engine.errors import InvalidFormData
-from engine.services import cases, history
+from engine.services import cases, documents, history
 from tests import tools
 from workflows.documents import Organisation, Signer, document_type, render
 
@@ -35,9 +35,14 @@ def docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def render_from_case(view, key: str, signer: Signer | None = None) -> bytes:
-    """Render document ``key`` from a case's data, as the engine will when the step that names it is done."""
-    return render(key, case_data=view.data, organisation=ORGANISATIONS[view.unit], signer=signer)
+def render_from_case(view, key: str, signer: Signer | None = None, *, uow=None) -> bytes:
+    """Render document ``key`` from a case's data, as the engine will when the step that names it is done
+    (with ``uow``, the names of the units the data holds by code, as the engine adds them)."""
+    data = view.data
+    if uow is not None:
+        with uow.reader() as reader:
+            data = {**documents.unit_names(reader, view.data), **view.data}
+    return render(key, case_data=data, organisation=ORGANISATIONS[view.unit], signer=signer)
 
 
 def to_pdf_text(tmp_path: Path, key: str, view, data: bytes) -> str:

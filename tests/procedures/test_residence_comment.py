@@ -43,9 +43,11 @@ def test_the_residence_cell_in_another_ward_comments_and_signs(member, residence
     residence_secretary.completes("comment_on_member", case, COMMENT, pin=PIN)
     view = assert_completed(member, case, uow)
     assert view.data["overall_assessment"] == "exemplary"
-    form = render_from_case(view, "residence_comment_form", RESIDENCE_SECRETARY)
+    form = render_from_case(view, "residence_comment_form", RESIDENCE_SECRETARY, uow=uow)
     text = docx_text(form)
-    assert "PHIẾU NHẬN XÉT" in text and "Gương mẫu thực hiện tốt." in text and "CHI ỦY HY-HONGCHAU-KP1" in text
+    assert "PHIẾU NHẬN XÉT" in text and "Gương mẫu thực hiện tốt." in text
+    assert "CHI ỦY CHI BỘ KHU PHỐ 1" in text and "ĐẢNG BỘ PHƯỜNG HỒNG CHÂU" in text and "HY-HONGCHAU" not in text
+    assert "Hồng Châu, ngày 03 tháng 12 năm 2026" in text
     assert "Trần Thị Bình" in to_pdf_text(tmp_path, "residence_comment_form", view, form)
 
 

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 import pytest
 
-from engine.errors import AssignmentError, InvalidFormData
+from engine.errors import InvalidFormData
+from engine.services import documents
 from tests.conftest import DEMO_PIN as PIN
 from tests.people import CELL, OTHER_CELL, Person
 from tests.procedures.common import (COMMUNE_SECRETARY, assert_completed, docx_text, field_errors, fire_timers_at,
@@ -54,10 +55,14 @@ def test_a_transfer_to_another_province_is_signed_box_by_box(member, people, uow
     Person(uow, "kieuvanvinh").completes("receive_and_enrol", case, {"enrolled_on": "2026-12-02"}, pin=PIN)
     view = assert_completed(member, case, uow)
     assert view.data["started_late"] is False and view.data["start_working_days"] == 8
-    letter = render_from_case(view, "transfer_letter", COMMUNE_SECRETARY)
+    stored = [d for d in documents.list_documents(uow, number=case, actor=None) if d.key == "transfer_letter"][-1]
+    enrolled = docx_text(documents.open_document(uow, document_id=stored.id, actor=None)[1])   # as the engine made it
+    assert "Ô 6. Chi ủy Chi bộ tổ dân phố số 3" in enrolled and "HN-BADINH" not in enrolled
+    letter = render_from_case(view, "transfer_letter", COMMUNE_SECRETARY, uow=uow)
     text = docx_text(letter)
-    for box in ("Ô 1. Chi ủy Chi bộ thôn Đông", "Ô 2. Đảng ủy xã Tân Tiến", "Ô 3. Ban Tổ chức Đảng bộ tỉnh Hưng Yên",
-                "Ô 4. Ban Tổ chức HN", "Ô 5. Đảng ủy HN-BADINH", "Ô 6. Chi ủy HN-BADINH-TDP3", "Ô 10."):
+    for box in ("Ô 1. Chi ủy Chi bộ thôn Đông", "Ô 2. Đảng ủy xã Tân Tiến", "Ô 3. Ban Tổ chức Tỉnh ủy Hưng Yên",
+                "Ô 4. Ban Tổ chức Thành ủy Hà Nội", "Ô 5. Đảng ủy phường Ba Đình", "Ô 6. Chi ủy Chi bộ tổ dân phố số 3",
+                "Ô 10."):
         assert box in text
     assert "Đảng phí đã đóng đến tháng 2026-11" in text and "Ngày 02/12/2026 — đã ký số" in text
     pdf = to_pdf_text(tmp_path, "transfer_letter", view, letter)
@@ -142,14 +147,29 @@ def test_wrong_data_is_refused_field_by_field(member):
     assert field_errors(refused) == {"receiving_province": "required"}
 
 
-def test_an_unknown_receiving_unit_stops_the_step_with_a_clear_error(member, people):
-    case = member.opens("transfer_permanent", unit=CELL, data={**START, "transfer_scope": "internal",
-                                                                "receiving_unit": "HY-KHONGCO"})
-    people.cell_secretary.completes("cell_check", case, CELL_OK, pin=PIN)
-    with pytest.raises(AssignmentError) as refused:
-        people.standing_board.completes("commune_introduce", case, COMMUNE, pin=PIN)
-    assert refused.value.code == "assignment.no_unit" and refused.value.params["unit"] == "HY-KHONGCO"
-    assert people.standing_board.task("commune_introduce", case)             # nothing changed
+def test_an_unknown_receiving_unit_is_refused_when_the_member_sends_the_request(member, people, uow):
+    with pytest.raises(InvalidFormData) as refused:
+        member.opens("transfer_permanent", unit=CELL, data={**START, "transfer_scope": "internal",
+                                                             "receiving_unit": "HY-KHONGCO"})
+    assert [(e.field, e.code) for e in refused.value.errors] == [("receiving_unit", "x-unit-unknown")]
+
+
+@pytest.mark.parametrize("scope, unit, code", [
+    ("internal", "HN-BADINH", "x-unit-level"),          # "inside the commune" to a ward: no cell secretary there
+    ("internal", CELL, "x-unit-not"),                   # to one's own cell
+    ("internal", "HY-HONGCHAU-KP1", "x-unit-within"),   # a cell of another commune
+    ("same_province", "HN-BADINH", "x-unit-within"),    # "in the province" to Hà Nội
+    ("other_province", "HY-HONGCHAU", "x-unit-outside")])
+def test_a_receiving_unit_that_does_not_match_the_scope_is_refused_before_anyone_works_on_it(member, scope, unit, code):
+    with pytest.raises(InvalidFormData) as refused:
+        member.opens("transfer_permanent", unit=CELL, data={**START, "transfer_scope": scope, "receiving_unit": unit})
+    assert ("receiving_unit", code) in [(e.field, e.code) for e in refused.value.errors]
+
+
+def test_the_receiving_province_is_the_province_of_the_receiving_unit(member):
+    with pytest.raises(InvalidFormData) as refused:
+        member.opens("transfer_permanent", unit=CELL, data={**START, "receiving_province": "HY"})
+    assert [(e.field, e.code) for e in refused.value.errors] == [("receiving_province", "x-unit-contains")]
 
 
 # --- As-is (paper) ------------------------------------------------------------------------------------------------
@@ -181,7 +201,7 @@ def test_asis_the_member_carries_the_dossier_from_level_to_level(member, people,
     member.completes("present_to_receiving_cell", case, {"handed_on": "2026-12-08"})
     Person(uow, "kieuvanvinh").completes("receive_and_enrol", case, {"enrolled_on": "2026-12-08"}, pin=PIN)
     view = assert_completed(member, case, uow)
-    assert "Ô 6. Chi ủy HN-BADINH-TDP3" in docx_text(render_from_case(view, "transfer_letter"))
+    assert "Ô 6. Chi ủy Chi bộ tổ dân phố số 3" in docx_text(render_from_case(view, "transfer_letter", uow=uow))
 
 
 def test_asis_sixty_working_days_without_a_dossier_brings_a_reminder(member, people, uow, clock):

@@ -194,3 +194,12 @@ def test_the_decision_converts_to_a_one_page_pdf(tmp_path):
     text = tools.pdf_text(pdf)
     assert "QUYẾT ĐỊNH" in text and "Nguyễn Văn An" in text and "Vũ Thị Phương" in text
     assert tools.pdf_pages(pdf) == 1
+
+
+@pytest.mark.parametrize("unit, committee", [
+    ("Đảng bộ phường Ba Đình", "Đảng ủy phường Ba Đình"), ("Đảng bộ tỉnh Hưng Yên", "Tỉnh ủy Hưng Yên"),
+    ("Đảng bộ thành phố Hà Nội", "Thành ủy Hà Nội"), ("Chi bộ thôn Đông", "Chi ủy Chi bộ thôn Đông"),
+    ("HN-BADINH", "HN-BADINH")])
+def test_a_document_names_the_committee_that_speaks_for_a_party_organisation(unit, committee):
+    from workflows.documents.model import committee_of
+    assert committee_of(unit) == committee

@@ -5,6 +5,7 @@ The engine builds these from its organisation tree and the signing step; templat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +26,21 @@ class Organisation:
     office: str = "Văn phòng Đảng ủy"
     unit_symbol: str = "CB"         # document symbol of the unit: "…-NQ/CB"
     committee_symbol: str = "ĐU"    # document symbol of the committee: "…-QĐ/ĐU"
+
+
+def committee_of(unit_name: str) -> str:
+    """The committee that speaks for a party organisation, as documents name it: "Đảng bộ phường Ba Đình" →
+    "Đảng ủy phường Ba Đình", "Đảng bộ tỉnh Hưng Yên" → "Tỉnh ủy Hưng Yên", "Đảng bộ thành phố Hà Nội" →
+    "Thành ủy Hà Nội", "Chi bộ thôn Đông" → "Chi ủy Chi bộ thôn Đông"."""
+    name = " ".join(unit_name.split())
+    for prefix, committee in (("Đảng bộ tỉnh ", "Tỉnh ủy "), ("Đảng bộ thành phố ", "Thành ủy ")):
+        if name.startswith(prefix):
+            return committee + name[len(prefix):]
+    if name.startswith("Đảng bộ "):
+        return re.sub(r"^Đảng bộ", "Đảng ủy", name)
+    if name.startswith("Chi bộ "):
+        return f"Chi ủy {name}"
+    return name
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from workflows.documents import layout
 from workflows.documents.admission import Built, MissingCaseData
 from workflows.documents.layout import bold
-from workflows.documents.model import Organisation, Signer
+from workflows.documents.model import Organisation, Signer, committee_of
 from workflows.documents.text import as_date, blank_date_in_words, date_in_words, local_time, short_date, upper
 
 VERBS = {"normal": "Tặng", "early_illness": "Tặng", "posthumous": "Truy tặng", "reissue": "Cấp lại"}
@@ -36,7 +36,7 @@ def badge_decision(case: Mapping[str, Any], organisation: Organisation, signer: 
         issued = local_time(signer.signed_at).date()
     occasion = as_date(case.get("occasion_date") or f"{_required(case, 'occasion_year')}-{_required(case, 'occasion')}")
     province = organisation.superior_name
-    committee = province.replace("Đảng bộ tỉnh", "Tỉnh ủy").replace("Đảng bộ thành phố", "Thành ủy")
+    committee = committee_of(province)
     number = case.get("decision_number")
     document = layout.new_document()
     layout.header(document, superior="Đảng bộ", issuer=committee, number=f"Số {number}" if number else "Số      -QĐ/TU",

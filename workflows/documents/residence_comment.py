@@ -1,9 +1,9 @@
 """P4 document: the residence cell's comment on a member who works elsewhere (phiếu nhận xét đảng viên đang công tác
 thường xuyên giữ mối liên hệ với tổ chức đảng và nhân dân nơi cư trú), Quy định 213-QĐ/TW and Hướng dẫn 33-HD/BTCTW.
 
-The residence cell issues it; its name (and its superior's, its place) come from ``residence_unit_name``,
-``residence_superior_name`` and ``residence_place`` when the case carries them, else the unit code picked in the form
-(``residence_unit``) is printed. Filled from the keys of bpmn/residence_comment/forms/*.json.
+The residence cell issues it; its name, its superior's and its place come from ``residence_unit_name``,
+``residence_unit_parent_name`` and ``residence_unit_place``, which the engine adds for the unit picked in the form
+(``residence_unit``; engine/services/documents.py, ``unit_names``). Filled from the keys of bpmn/residence_comment/forms/*.json.
 """
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ def residence_comment_form(case: Mapping[str, Any], organisation: Organisation, 
     residence = str(case.get("residence_unit_name") or _required(case, "residence_unit"))
     document = layout.new_document()
     # The case belongs to the workplace cell: the residence side's names are taken from the data when it has them.
-    layout.header(document, superior=str(case.get("residence_superior_name") or ""), issuer=f"Chi ủy {residence}",
+    layout.header(document, superior=str(case.get("residence_unit_parent_name") or ""), issuer=f"Chi ủy {residence}",
                   number=f"Số {_required(case, 'case_number')}",
-                  place_and_date=f"{case.get('residence_place') or organisation.place}, {date_in_words(meeting)}")
+                  place_and_date=f"{case.get('residence_unit_place') or organisation.place}, {date_in_words(meeting)}")
     layout.title(document, "Phiếu nhận xét",
                  "đảng viên đang công tác thường xuyên giữ mối liên hệ với tổ chức đảng và nhân dân nơi cư trú")
     layout.paragraph(document, f"Họ và tên đảng viên: {name}; số thẻ đảng viên: {_required(case, 'party_card_number')}.")

@@ -18,7 +18,7 @@ from docx.shared import Mm, Pt
 
 from workflows.documents import layout
 from workflows.documents.admission import Built, MissingCaseData
-from workflows.documents.model import Organisation, Signer
+from workflows.documents.model import Organisation, Signer, committee_of
 from workflows.documents.text import as_date, date_in_words, sentence, short_date
 
 BOXES = 10
@@ -53,12 +53,13 @@ def boxes(case: Mapping[str, Any], organisation: Organisation) -> list[tuple[str
     box(organisation.committee_name, "commune_box_comment", "letter_date")
     external = case.get("transfer_scope") in ("same_province", "other_province")
     if external:
-        box(f"Ban Tổ chức {organisation.superior_name}", "province_box_comment", "province_box_date")
+        box(f"Ban Tổ chức {committee_of(organisation.superior_name)}", "province_box_comment", "province_box_date")
     if case.get("transfer_scope") == "other_province":
-        box(f"Ban Tổ chức {_unit_name(case, 'receiving_province')}", "province_in_comment", "province_in_date")
+        box(f"Ban Tổ chức {committee_of(_unit_name(case, 'receiving_province'))}", "province_in_comment",
+            "province_in_date")
     if external:
-        box(f"Đảng ủy {_unit_name(case, 'receiving_unit')}", "commune_in_comment", "commune_in_date")
-    box(f"Chi ủy {_unit_name(case, 'receiving_cell') or _unit_name(case, 'receiving_unit')}", "cell_in_comment",
+        box(committee_of(_unit_name(case, "receiving_unit")), "commune_in_comment", "commune_in_date")
+    box(committee_of(_unit_name(case, "receiving_cell") or _unit_name(case, "receiving_unit")), "cell_in_comment",
         "enrolled_on", "Đã tiếp nhận, ghi tên vào danh sách chi bộ. ")
     if case.get("enrolled_on") and not case.get("cell_in_comment"):
         who, _, _ = filled[-1]
