@@ -75,6 +75,35 @@ def unit_names(uow: UnitOfWork, case_data: dict) -> dict:
     return names
 
 
+_USERNAME = re.compile(r"[a-z0-9_.-]{3,64}")
+
+
+def names_in(uow: UnitOfWork, case_data: dict) -> dict:
+    """``member_names`` (username → full name) and ``unit_names`` (unit code → name) of every person and unit
+    the case's data names, at any depth (a P11 receipt, a P10 team): the P7–P12 templates print these, never
+    a username or a code (workflows/documents/secrecy.py)."""
+    texts: set[str] = set()
+
+    def collect(value) -> None:
+        if isinstance(value, str):
+            texts.add(value)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                collect(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+
+    collect(case_data)
+    usernames = sorted(t for t in texts if _USERNAME.fullmatch(t))
+    codes = sorted(t for t in texts if _UNIT_CODE.fullmatch(t))
+    members = dict(uow.session.execute(select(User.username, User.full_name).where(User.username.in_(usernames)))
+                   .all()) if usernames else {}
+    units = dict(uow.session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes))).all()) \
+        if codes else {}
+    return {"member_names": members, "unit_names": units}
+
+
 def organisation_for(unit: Unit) -> templates.Organisation:
     """The names a party document prints, from the case's unit upward (Đảng bộ xã → Đảng ủy xã, …)."""
     parent = unit.parent or unit
@@ -107,7 +136,7 @@ def produce(uow: UnitOfWork, *, case: Case, keys: list[str], element: str, task_
     """
     entries, rows, contents = [], [], {}
     organisation = organisation_for(case.unit)
-    case_data = {**unit_names(uow, case_data), **case_data}
+    case_data = {**unit_names(uow, case_data), **case_data, **names_in(uow, case_data)}
     for key in keys:
         try:
             kind = templates.document_type(key)

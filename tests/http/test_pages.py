@@ -35,6 +35,15 @@ def test_the_case_page_names_people_and_units_not_their_codes(login, people):
     assert "Chi bộ thôn Đông" in page and "Nguyễn Văn An" in page                       # unit and opener
 
 
+def test_the_history_names_the_unit_each_step_was_taken_in_not_its_code(login, people):
+    case = people.applicant.opens("admission", unit=CELL, data=P1_START)
+    run_p1(people, case, until="verify_biography")
+    page = login("cell_secretary").get(f"/cases/{case}").get_data(as_text=True)
+    history = page[page.index('id="timeline"'):]
+    history = history[:history.index("</section>")]
+    assert "· Chi bộ thôn Đông" in history and "HY-TANTIEN" not in history
+
+
 def test_the_applicant_follows_a_request_live(login, people):
     case = people.applicant.opens("admission", unit=CELL, data=P1_START)
     applicant = login("applicant")

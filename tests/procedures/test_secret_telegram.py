@@ -7,7 +7,7 @@ import pytest
 
 from engine import deadlines
 from engine.errors import InvalidFormData, NotFound
-from engine.services import cases
+from engine.services import cases, documents
 from tests.people import COMMUNE, Person
 from tests.procedures.common import assert_completed, docx_text, field_errors
 from tests.procedures.variants import check_durations, open_elements, pdf_text, render_case
@@ -88,6 +88,41 @@ def test_the_case_keeps_a_hash_of_the_ciphertext_never_text(cipher):
     with pytest.raises(InvalidFormData) as refused:
         cipher.opens("secret_telegram", unit=COMMUNE, data={**START, "ciphertext_sha256": "Nội dung bản điện"})
     assert field_errors(refused) == {"ciphertext_sha256": "pattern"}
+
+
+def stored_text(person, number: str, key: str) -> str:
+    """The text of the latest document ``key`` the engine generated and stored for the case."""
+    [view] = [d for d in documents.list_documents(person.uow, number=number, actor=person.actor)
+              if d.key == key and d.latest]
+    return docx_text(documents.open_document(person.uow, document_id=view.id, actor=person.actor)[1])
+
+
+def read_and_recalled(cipher, people, uow) -> str:
+    """A telegram read by both approved addressees and recalled the same day: it waits for destruction."""
+    case = cipher.opens("secret_telegram", unit=COMMUNE, data=START)
+    cipher.completes("register", case, {"registered_on": "2026-11-26", "register_checked": True})
+    people.standing_board.completes("leader_review", case, REVIEW)
+    people.standing_board.completes("acknowledge", case, RECEIPT)
+    Person(uow, "buithihoa").completes("acknowledge", case, RECEIPT)
+    cipher.completes("recall_record", case, {**RECALL, "recalled_on": "2026-11-26"})
+    return case
+
+
+def test_the_records_the_engine_stores_name_the_readers_and_the_witness_not_their_usernames(cipher, people, uow):
+    case = read_and_recalled(cipher, people, uow)
+    cipher.completes("destroy", case, {**DESTROY, "destroyed_on": "2026-11-26"})
+    delivery = stored_text(cipher, case, "telegram_delivery_receipt")
+    assert "\nVũ Thị Phương\n26/11/2026" in delivery and "\nBùi Thị Hoa\n26/11/2026" in delivery
+    assert "vuthiphuong" not in delivery and "buithihoa" not in delivery
+    destruction = stored_text(cipher, case, "telegram_destruction_record")
+    assert "chứng kiến của đồng chí Lê Thị Mai" in destruction and "lethimai" not in destruction
+
+
+def test_the_cipher_officer_who_destroys_the_telegram_is_not_its_witness(cipher, people, uow):
+    case = read_and_recalled(cipher, people, uow)
+    with pytest.raises(InvalidFormData) as refused:
+        cipher.completes("destroy", case, {**DESTROY, "destroyed_on": "2026-11-26", "witness": "maivantoan"})
+    assert field_errors(refused) == {"witness": "x-not-self"}
 
 
 # --- As-is ---------------------------------------------------------------------------------------------------
