@@ -80,6 +80,22 @@ def _not_before(validator, bounds: dict, instance, schema):
     yield from _dates(validator, bounds, instance, later=False)
 
 
+#: The keywords that relate fields of a form to each other (each ``{field: other field or "today"}``).
+CROSS_FIELD = ("x-not-more-than", "x-not-after", "x-not-before")
+
+
+def cross_field_rules(schema: dict, *, touching) -> dict[str, dict]:
+    """The form's cross-field rules that involve a field of ``touching`` (either side): what a correction
+    of those fields must still satisfy."""
+    rules = {}
+    for keyword in CROSS_FIELD:
+        pairs = {field: other for field, other in (schema.get(keyword) or {}).items()
+                 if field in touching or other in touching}
+        if pairs:
+            rules[keyword] = pairs
+    return rules
+
+
 #: JSON Schema 2020-12 with quytrinh's cross-field keywords (docs/designer.md, "Form keywords").
 FormValidator = validators.extend(Draft202012Validator, {"x-not-more-than": _not_more_than,
                                                          "x-not-after": _not_after, "x-not-before": _not_before})

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from engine import forms
-from engine.errors import InvalidInput, NotAllowed, NotFound
+from engine.deadlines import VIETNAM
+from engine.errors import InvalidFormData, InvalidInput, NotAllowed, NotFound
 from engine.models import Case, CaseEvent, Definition, Task, Unit
 from engine.services import (access, assignments, definitions, history, organisation, people_fields, redaction,
                              registers, steps)
@@ -261,7 +262,7 @@ def correct_data(uow: UnitOfWork, *, number: str, actor: Actor, changes: dict, r
         case = steps.lock_case(uow, number=number)
         if case.status not in ("running", "error"):
             raise InvalidInput("case.not_running", number=number, status=case.status)
-        _check_corrections(steps.definition_of(uow, case), changes)
+        _check_corrections(uow, steps.definition_of(uow, case), case.data, changes)
         workflow = steps.restore(uow, case)
         runtime.correct_data(workflow, changes)
         steps.finish(uow, case, workflow, event_type="case.data_corrected", actor=actor.username,
@@ -269,9 +270,11 @@ def correct_data(uow: UnitOfWork, *, number: str, actor: Actor, changes: dict, r
         uow.commit()
 
 
-def _check_corrections(definition: definitions.DefinitionRecord, changes: dict) -> None:
+def _check_corrections(uow: UnitOfWork, definition: definitions.DefinitionRecord, current: dict,
+                       changes: dict) -> None:
     """A correction names fields of the process's forms (not the engine's own, such as the case number)
-    and gives each a value its form accepts.
+    and gives each a value its form accepts, and keeps what the forms say of fields together (a count not
+    above another, a date not after the day or before another) for the case's data as corrected.
 
     :raises InvalidInput: ``case.unknown_fields``. :raises InvalidFormData: a value its form refuses."""
     fields = definition.field_schemas()
@@ -279,6 +282,19 @@ def _check_corrections(definition: definitions.DefinitionRecord, changes: dict) 
     if unknown:
         raise InvalidInput("case.unknown_fields", fields=", ".join(unknown))
     forms.validate({"type": "object", "properties": {name: fields[name] for name in changes}}, changes)
+    corrected = {**current, **changes}
+    errors = {}
+    with forms.on_day(uow.now.astimezone(VIETNAM).date()):
+        for schema in definition.form_schemas():
+            together = forms.cross_field_rules(schema, touching=changes)
+            involved = {name for rule in together.values() for pair in rule.items() for name in pair} & set(corrected)
+            if together:
+                rules = {"type": "object", **together,
+                         "properties": {name: (schema.get("properties") or {}).get(name, {}) for name in involved}}
+                for error in forms.field_errors(rules, {name: corrected[name] for name in involved}):
+                    errors.setdefault((error.field, error.code), error)
+    if errors:
+        raise InvalidFormData(list(errors.values()))
 
 
 def retry_case(uow: UnitOfWork, *, number: str, actor: Actor, corrections: dict | None = None,

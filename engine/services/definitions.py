@@ -121,17 +121,21 @@ class DefinitionRecord:
     def task_form(self, element_id: str) -> dict | None:
         return self.form(self.element(element_id).get("form"))
 
-    def field_schemas(self) -> dict[str, dict]:
-        """Every field of the process's forms and of its computed variables (``dataSchemaFilename``):
-        name -> its JSON Schema (the first form that defines it)."""
+    def form_schemas(self) -> list[dict]:
+        """The process's forms (start form, then the steps') and its computed variables' schema
+        (``dataSchemaFilename``), each once."""
         names = [self.meta.get("start_form"), *(m.get("form") for m in self.meta["elements"].values()),
                  self.meta.get("data_schema")]
+        return [self.form(name) or {} for name in dict.fromkeys(names) if name and name in self.files]
+
+    def field_schemas(self) -> dict[str, dict]:
+        """Every field of the process's forms and of its computed variables: name -> its JSON Schema (the
+        first form that defines it)."""
         fields: dict[str, dict] = {}
-        for name in names:
-            if name and name in self.files:
-                for key, prop in ((self.form(name) or {}).get("properties") or {}).items():
-                    if isinstance(prop, dict):
-                        fields.setdefault(key, prop)
+        for schema in self.form_schemas():
+            for key, prop in (schema.get("properties") or {}).items():
+                if isinstance(prop, dict):
+                    fields.setdefault(key, prop)
         return fields
 
 

@@ -60,3 +60,26 @@ def test_a_cell_meeting_is_not_recorded_as_held_next_week(people, clock):
     assert [e.field for e in wrong.value.errors] == ["cell_meeting_date"]
     clock.advance(days=7)                                                          # a week later it is the past
     people.cell_secretary.completes("cell_vote", case, {**step_data("cell_vote"), "cell_meeting_date": "2026-12-03"})
+
+
+def test_an_administrators_correction_keeps_the_dates_and_counts_the_forms_relate(people, uow):
+    from engine.services import cases
+    case = people.applicant.opens("admission", unit=CELL, data=P1_START)
+    run_p1(people, case, until="committee_vote")
+
+    def correcting(**changes):
+        cases.correct_data(uow, number=case, actor=people.admin.actor, changes=changes, reason="Sửa theo biên bản")
+
+    with pytest.raises(InvalidFormData) as wrong:
+        correcting(birth_date="2027-01-01")                       # born next year, after being certified
+    assert {(e.field, e.code) for e in wrong.value.errors} == {("birth_date", "x-not-after"),
+                                                               ("sympathiser_certificate_date", "x-not-before")}
+    with pytest.raises(InvalidFormData) as wrong:
+        correcting(sympathiser_certificate_date="1999-12-31")      # certified before birth (2000-05-01)
+    assert [messages.field_message(e) for e in wrong.value.errors] == [
+        "«Ngày cấp giấy chứng nhận bồi dưỡng nhận thức về Đảng» không được trước «Ngày sinh»."]
+    with pytest.raises(InvalidFormData) as wrong:
+        correcting(cell_in_favour=15)                              # more in favour than the 14 present
+    assert [(e.field, e.code) for e in wrong.value.errors] == [("cell_in_favour", "x-not-more-than")]
+    correcting(cell_in_favour=13, birth_date="2000-05-02")         # a correction that keeps them is taken
+    assert cases.get_case(uow, number=case).data["cell_in_favour"] == 13
