@@ -32,6 +32,18 @@ def _not_more_than(validator, bounds: dict, instance, schema):
             yield ValidationError(f"{field} > {bound}", path=[field])
 
 
+def _more_than_half_of(validator, bounds: dict, instance, schema):
+    """``"x-more-than-half-of": {"cell_in_favour": "cell_full_members"}``: a count must be more than half of
+    another (Party Charter: a resolution passes when more than half of the full members agree). Put in the
+    ``then`` of an ``if`` on the decision, it holds only for the decision that needs it."""
+    if not validator.is_type(instance, "object") or not isinstance(bounds, dict):
+        return
+    for field, bound in bounds.items():
+        value, total = instance.get(field), instance.get(bound)
+        if _number(value) and _number(total) and not value * 2 > total:
+            yield ValidationError(f"{field} <= {bound} / 2", path=[field])
+
+
 def _number(value: object) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -81,7 +93,7 @@ def _not_before(validator, bounds: dict, instance, schema):
 
 
 #: The keywords that relate fields of a form to each other (each ``{field: other field or "today"}``).
-CROSS_FIELD = ("x-not-more-than", "x-not-after", "x-not-before")
+CROSS_FIELD = ("x-not-more-than", "x-not-after", "x-not-before")     # at the form's top level
 
 
 def cross_field_rules(schema: dict, *, touching) -> dict[str, dict]:
@@ -98,7 +110,8 @@ def cross_field_rules(schema: dict, *, touching) -> dict[str, dict]:
 
 #: JSON Schema 2020-12 with quytrinh's cross-field keywords (docs/designer.md, "Form keywords").
 FormValidator = validators.extend(Draft202012Validator, {"x-not-more-than": _not_more_than,
-                                                         "x-not-after": _not_after, "x-not-before": _not_before})
+                                                         "x-not-after": _not_after, "x-not-before": _not_before,
+                                                         "x-more-than-half-of": _more_than_half_of})
 
 _VALIDATORS: dict[object, Draft202012Validator] = {}
 
@@ -233,7 +246,7 @@ def _field_error(schema: dict, error) -> FieldError:
         params["limit"] = error.validator_value
     elif error.validator == "enum":
         params["allowed"] = list(error.validator_value)
-    elif error.validator in ("x-not-more-than", "x-not-after", "x-not-before"):
+    elif error.validator in ("x-not-more-than", "x-not-after", "x-not-before", "x-more-than-half-of"):
         bound = error.validator_value[path[-1]]
         if bound == "today":
             params["today"] = True

@@ -79,6 +79,14 @@ def _repair(schema: dict, value: dict, errors, rng, today, people, units) -> boo
             if bound in value:
                 value[name] = value[bound]
                 changed = True
+        elif error.code == "x-more-than-half-of" and name in value:     # too few in favour: all of them
+            bound = _then_bound(schema, error.code, name)
+            if bound in value:
+                value[name] = value[bound]
+                for field, above in (schema.get("x-not-more-than") or {}).items():   # those present, too
+                    if field == name and above in value:
+                        value[above] = max(value[above], value[name])
+                changed = True
         elif error.code in ("x-not-after", "x-not-before") and name in value:     # a date out of order: take the bound
             bound = (schema.get(error.code) or {}).get(name)
             if bound == "today" or bound in value:
@@ -89,6 +97,15 @@ def _repair(schema: dict, value: dict, errors, rng, today, people, units) -> boo
             del value[name]
             changed = True
     return changed
+
+
+def _then_bound(schema: dict, keyword: str, name: str) -> str | None:
+    """The other field of ``name`` under ``keyword``, on the form or in the ``then`` of one of its ``allOf``."""
+    for part in [schema, *((s.get("then") or {}) for s in schema.get("allOf") or () if isinstance(s, dict))]:
+        bound = (part.get(keyword) or {}).get(name)
+        if bound:
+            return bound
+    return None
 
 
 def _value(schema: dict, name: str, rng, today, people, units, required: bool):

@@ -283,6 +283,7 @@ FIELD_VI: dict[str, str] = {
     "x-not-more-than": "«{title}» không được lớn hơn «{other}».",
     "x-not-after": "«{title}» không được sau «{other}».",
     "x-not-before": "«{title}» không được trước «{other}».",
+    "x-more-than-half-of": "«{title}» phải nhiều hơn một nửa «{other}» (Điều lệ Đảng: nghị quyết được thông qua khi quá nửa số đảng viên chính thức tán thành).",
     "x-member-unknown": "«{title}»: không có người dùng «{username}».",
     "x-not-self": "«{title}»: không được chọn chính mình.",
     "x-holders-of": "«{title}»: «{username}» không phải {role} của {unit}.",

@@ -57,6 +57,17 @@ def test_working_far_needs_the_standing_board_after_a_returned_request(member, p
     assert "TỜ TRÌNH" in docx_text(render_case(view, "exemption_report"))
 
 
+def test_the_cell_approves_only_when_more_than_half_of_its_full_members_agree(member, people):
+    from webapp.messages import field_message
+    case = member.opens("activity_exemption", unit=CELL, data=START)
+    with pytest.raises(InvalidFormData) as refused:       # 3 of 15 in favour cannot carry "Đồng ý"
+        people.cell_secretary.completes("cell_resolution", case, {**RESOLUTION, "cell_in_favour": 3})
+    assert [field_message(e) for e in refused.value.errors] == [
+        "«Số đảng viên tán thành» phải nhiều hơn một nửa «Tổng số đảng viên chính thức của chi bộ» (Điều lệ Đảng: "
+        "nghị quyết được thông qua khi quá nửa số đảng viên chính thức tán thành)."]
+    people.cell_secretary.completes("cell_resolution", case, {**RESOLUTION, "cell_in_favour": 8})   # 8 of 15: passes
+
+
 def test_the_cell_or_the_board_may_refuse(member, people, uow):
     refused_by_cell = member.opens("activity_exemption", unit=CELL, data=START)
     people.cell_secretary.completes("cell_resolution", refused_by_cell, {**RESOLUTION, "cell_decision": "reject",
@@ -91,6 +102,9 @@ def test_the_paper_procedure_reports_to_the_committee_office(member, people, uow
                                                   "medical_confirmation_attached": False})
     people.cell_secretary.completes("cell_receive", case, {"receive_decision": "approve",
                                                            "cell_received_on": "2026-11-06"})
+    with pytest.raises(InvalidFormData) as refused:                                   # on paper too
+        people.cell_secretary.completes("cell_meeting", case, {**RESOLUTION, "cell_in_favour": 7})
+    assert field_errors(refused) == {"cell_in_favour": "x-more-than-half-of"}
     people.cell_secretary.completes("cell_meeting", case, {**RESOLUTION, "cell_decision": "approve"})
     people.cell_secretary.completes("cell_report", case, {"report_date": "2026-11-12",
                                                           "report_text": "Chi bộ báo cáo để cấp ủy biết."})
