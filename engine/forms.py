@@ -168,19 +168,22 @@ class RegisterField:
     register: str           # a code of workflows/registers.py
     ordinal: bool           # the bare sequence number instead of the register's own format
     title: str
+    document_type: str | None = None   # the form's own document type (``Quyết định``), over the case's
 
 
 def register_fields(schema: dict | None) -> list[RegisterField]:
     """The form's top-level fields marked ``"x-register": "CODE"`` or ``{"register": "CODE", "format":
-    "ordinal"}``, in the form's order (engine/lint.py refuses an unknown code or another shape)."""
+    "ordinal", "document_type": "Quyết định"}`` (either key optional), in the form's order
+    (engine/lint.py refuses an unknown code, an unknown document type or another shape)."""
     found = []
     for name, prop in ((schema or {}).get("properties") or {}).items():
         spec = prop.get("x-register") if isinstance(prop, dict) else None
         if isinstance(spec, str):
             found.append(RegisterField(name, spec, False, prop.get("title") or name))
         elif isinstance(spec, dict):
+            kind = spec.get("document_type")
             found.append(RegisterField(name, str(spec.get("register")), spec.get("format") == "ordinal",
-                                       prop.get("title") or name))
+                                       prop.get("title") or name, kind if isinstance(kind, str) else None))
     return found
 
 

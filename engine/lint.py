@@ -20,7 +20,7 @@ from engine.conventions import (BPMN, HUMAN_TASKS, NS, element_info, lane_of_nod
 from engine.errors import Problem, ScriptError
 from engine.retention import parse_retention
 from workflows.functions import FUNCTIONS
-from workflows.registers import ORDINAL, REGISTERS
+from workflows.registers import DOCUMENT_TYPES, ORDINAL, REGISTERS, numbered_by_type
 
 if TYPE_CHECKING:
     from engine.spiff.parser import Bundle
@@ -280,20 +280,28 @@ def _explain_schema_error(exc: jsonschema.SchemaError) -> tuple[str, dict]:
 
 
 def _check_registers(schema: dict) -> list[tuple[int, str, dict]]:
-    """``x-register`` names a register of workflows/registers.py, on a string field (docs/registers.md)."""
+    """``x-register`` names a register of workflows/registers.py, on a string field, and the document type it
+    may give is one of the catalogue, for a register whose numbers carry a type (docs/registers.md)."""
     problems = []
     for name, prop in (schema.get("properties") or {}).items():
         if not isinstance(prop, dict) or "x-register" not in prop:
             continue
         spec = prop["x-register"]
         code = spec if isinstance(spec, str) else spec.get("register") if isinstance(spec, dict) else None
+        kind = spec.get("document_type") if isinstance(spec, dict) else None
         well_formed = prop.get("type") == "string" and isinstance(code, str) and (
-            isinstance(spec, str) or (set(spec) <= {"register", "format"}
-                                      and spec.get("format", ORDINAL) == ORDINAL))
+            isinstance(spec, str) or (set(spec) <= {"register", "format", "document_type"}
+                                      and spec.get("format", ORDINAL) == ORDINAL
+                                      and isinstance(spec.get("document_type", ""), str)))
         if not well_formed:
             problems.append((0, "register.invalid", {"field": name}))
         elif code not in REGISTERS:
             problems.append((0, "register.unknown", {"field": name, "register": code, "known": ", ".join(REGISTERS)}))
+        elif kind is not None and kind not in DOCUMENT_TYPES:
+            problems.append((0, "register.unknown_document_type", {"field": name, "document_type": kind,
+                                                                   "known": ", ".join(DOCUMENT_TYPES)}))
+        elif kind is not None and not numbered_by_type(REGISTERS[code]):
+            problems.append((0, "register.document_type_unused", {"field": name, "register": code}))
     return problems
 
 

@@ -29,7 +29,8 @@ P1_STEPS = [
     ("party_building_board", "appraise", {"appraisal": "Hồ sơ đầy đủ, đúng quy trình.", "proposal": "propose_admission"}),
     ("standing_board", "committee_vote", {"committee_meeting_date": "2026-11-24", "committee_members": 5,
                                           "committee_in_favour": 5}),
-    ("committee_office", "issue_decision", {"decision_number": "125-QĐ/ĐU", "decision_date": "2026-11-25"}),
+    # the decision's number is the engine's, from the commune committee's register (docs/registers.md)
+    ("committee_office", "issue_decision", {"decision_date": "2026-11-25"}),
     ("cell_secretary", "admission_ceremony", {"ceremony_date": "2026-11-26",
                                               "ceremony_minutes": "Lễ kết nạp được tổ chức trang trọng."}),
 ]

@@ -75,7 +75,9 @@ VI: dict[str, str] = {
     "access.unknown_policy": "Chính sách tiếp cận «{value}» không hợp lệ: chỉ dùng «unit» hoặc «need_to_know».",
     "deadline.invalid": "Thời hạn «{value}» không đúng dạng ISO 8601 (ví dụ P30D là 30 ngày).",
     "register.unknown": "Trường «{field}» lấy số từ sổ đăng ký «{register}» nhưng danh mục sổ (workflows/registers.py) không có sổ này. Các sổ có: {known}.",
-    "register.invalid": "Trường «{field}» khai báo x-register không đúng: dùng trên trường kiểu chuỗi, dạng \"x-register\": \"MÃ_SỔ\" hoặc {{\"register\": \"MÃ_SỔ\", \"format\": \"ordinal\"}} (docs/registers.md).",
+    "register.invalid": "Trường «{field}» khai báo x-register không đúng: dùng trên trường kiểu chuỗi, dạng \"x-register\": \"MÃ_SỔ\" hoặc {{\"register\": \"MÃ_SỔ\", \"format\": \"ordinal\", \"document_type\": \"Quyết định\"}} (các khóa format, document_type không bắt buộc; docs/registers.md).",
+    "register.unknown_document_type": "Trường «{field}» cho số theo thể loại văn bản «{document_type}» nhưng danh mục thể loại (workflows/registers.py) không có thể loại này. Các thể loại có: {known}.",
+    "register.document_type_unused": "Trường «{field}» khai báo thể loại văn bản (document_type) nhưng số của sổ «{register}» không ghi ký hiệu thể loại: bỏ document_type hoặc dùng sổ văn bản đi.",
     # validation rules and files drawn in other tools (engine/lint.py, engine/dialects.py, docs/interop.md)
     "datastore.no_implementation": "Kho dữ liệu «{name}» (dataStore) chưa có cài đặt trong quytrinh nên không chạy được. Hãy bỏ kho dữ liệu khỏi sơ đồ hoặc thay bằng đối tượng dữ liệu (data object) của hồ sơ.",
     "event.missing_ref": "Sự kiện {kind} ({event}) chưa chỉ rõ {kind} nào (thiếu tham chiếu, hoặc tham chiếu tới phần tử không tồn tại). Hãy chọn hoặc tạo {kind} có tên trong trình thiết kế.",

@@ -1,7 +1,7 @@
 """Registers (sổ đăng ký) whose numbers the engine gives: what a form's ``x-register`` field may name.
 
 Quy định 693-QĐ/VPTW (2021) on records work in party bodies: each register is kept by the body that
-registers (here: the case's unit), numbers from 1 on 1 January to 31 December, consecutively, without
+registers (here: the unit the step is given to), numbers from 1 on 1 January to 31 December, consecutively, without
 gaps or duplicates; secret documents are registered and numbered in a separate register. The number of
 an outgoing document is written "number-type/issuer" (``15-CV/ĐU``): the abbreviation of the document's
 type from Quy định 399-QĐ/TW (2026), that of the issuing committee, and numbers below 10 with a leading
@@ -70,11 +70,20 @@ def register_for(code: str, classification: int) -> Register:
     return register
 
 
+def numbered_by_type(register: Register) -> bool:
+    """Whether the register's numbers carry the document type (``03-BC/ĐU``), and those of its secret
+    counterpart, which a classified case uses instead."""
+    def typed(r: Register) -> bool:
+        return any(name == "type" for _, name, _, _ in Formatter().parse(r.format))
+    return typed(register) or bool(register.secret and typed(REGISTERS[register.secret]))
+
+
 def number_text(register: Register, number: int, *, data: Mapping, unit_level: str | None,
-                ordinal: bool = False) -> str:
+                ordinal: bool = False, document_type: str | None = None) -> str:
     """The number as written in the register (``12``, ``M3``, ``03-BC/ĐU``), or bare with ``ordinal``.
 
-    ``data`` is the case's data with the step's (``document_type``).
+    ``data`` is the case's data with the step's (``document_type``); ``document_type``, the type the form
+    itself names (``x-register``: a decision form numbers a "Quyết định"), overrides it.
 
     :raises CannotNumber: the format needs a document type or an issuer the case does not give.
     """
@@ -83,7 +92,7 @@ def number_text(register: Register, number: int, *, data: Mapping, unit_level: s
     names = {name for _, name, _, _ in Formatter().parse(register.format) if name}
     values: dict[str, object] = {"number": number}
     if "type" in names:
-        kind = data.get("document_type")
+        kind = document_type or data.get("document_type")
         if kind not in DOCUMENT_TYPES:
             raise CannotNumber("document_type", kind)
         values["type"] = DOCUMENT_TYPES[kind]

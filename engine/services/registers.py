@@ -2,7 +2,7 @@
 
 A field marked ``x-register`` (docs/registers.md) names a register of workflows/registers.py. When a
 step's data enters the engine (a case opened, a task completed), the register fields the form requires
-are numbered from the counter of (the case's unit, the register — its secret counterpart for a
+are numbered from the counter of (the unit the step is given to, the register — its secret counterpart for a
 classified case —, the year in Vietnam), inside the step's own transaction: the number and the step
 commit together or not at all, so the register has no gap and no duplicate however many clerks work at
 once. The number is part of the step's recorded input, so a replay re-applies it and never counts.
@@ -27,6 +27,9 @@ from workflows import registers
 def fill(uow: UnitOfWork, *, schema: dict | None, data: dict, unit_id: int, classification: int,
          current: Mapping | None = None, cache_key: object | None = None) -> dict:
     """Validate a step's data and number its register fields; returns the data to record.
+
+    ``unit_id`` is the unit that keeps the register: the unit the step is given to (the commune's office
+    issuing a cell's admission decision), the case's unit for a start form or a step given to a person.
 
     A register field the case's ``current`` data already holds keeps that value (a step that comes
     round again, such as a secret dispatch redone after a wrong envelope: one document, one entry).
@@ -66,7 +69,8 @@ def _fill(uow: UnitOfWork, *, schema: dict | None, data: dict, unit_id: int, cla
                                                       register_code=register.code, year=year)
         try:
             filled[field.name] = registers.number_text(register, numbers[register.code], data=context,
-                                                       unit_level=level, ordinal=field.ordinal)
+                                                       unit_level=level, ordinal=field.ordinal,
+                                                       document_type=field.document_type)
         except registers.CannotNumber as missing:
             raise InvalidInput("register.cannot_number", register=register.name, what=missing.what,
                                value=missing.value or "") from None

@@ -223,7 +223,10 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
             assignments.ensure_can_act(actor, task, case)
             definition = steps.definition_of(uow, case)
             element = definition.element(task.element)
-            clean = registers.fill(uow, schema=definition.task_form(task.element), data=data, unit_id=case.unit_id,
+            # A register is kept by the unit the step is given to (the commune's office numbers a cell's
+            # admission decision in the commune committee's register); a step given to a person: the case's.
+            clean = registers.fill(uow, schema=definition.task_form(task.element), data=data,
+                                   unit_id=task.unit_id or case.unit_id,
                                    classification=case.classification, current=case.data,
                                    cache_key=(definition.sha256, element.get("form")))
             people_fields.check(uow, definition.task_form(task.element), clean, unit_id=case.unit_id, actor=actor)

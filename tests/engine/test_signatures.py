@@ -317,9 +317,9 @@ def test_documents_are_versioned_never_overwritten(uow, people, admitted):
     assert decisions[0].sha256 != decisions[1].sha256 and decisions[1].signer_name == "Vũ Thị Phương"
     from tests.unit.test_documents import texts
     _view, content = documents.open_document(uow, document_id=decisions[1].id, actor=None)
-    assert "Số 125-QĐ/ĐU" in texts(content) and "Đã ký số bởi: Vũ Thị Phương – Bí thư Đảng ủy xã" in texts(content)
+    assert "Số 01-QĐ/ĐU" in texts(content) and "Đã ký số bởi: Vũ Thị Phương – Bí thư Đảng ủy xã" in texts(content)
     _view, first = documents.open_document(uow, document_id=decisions[0].id, actor=None)
-    assert "Số 125-QĐ/ĐU" not in texts(first)
+    assert "Số 01-QĐ/ĐU" not in texts(first)
 
 
 def test_a_document_that_does_not_apply_is_skipped_and_noted(uow, people):

@@ -4,7 +4,8 @@ from the page, still listed in the JSON form; a number sent through the API is r
 import re
 
 from engine.services import tokens
-from tests.people import COMMUNE
+from tests.people import CELL, COMMUNE
+from tests.procedures import P1_START, run_p1, step_data
 from tests.procedures.test_document_flow import INCOMING
 
 
@@ -59,3 +60,16 @@ def test_the_clerk_registers_on_the_task_page_and_is_told_the_number_given(login
                                                                "register_number": "99"}, follow_redirects=True)
     assert response.status_code == 200
     assert "Số hệ thống đã cấp theo sổ đăng ký — Số đến (sổ văn bản đến): 1" in response.get_data(as_text=True)
+
+
+def test_the_decision_step_shows_the_decision_number_read_only_and_the_case_page_the_number_given(login, people):
+    case = people.applicant.opens("admission", unit=CELL, data=P1_START)
+    run_p1(people, case, until="issue_decision")
+    task = people.committee_office.task("issue_decision", case)
+    office = login("dangvangiang")
+    page = office.get(f"/tasks/{task.id}").get_data(as_text=True)
+    field = re.search(r'<input id="f-decision_number"[^>]*>', page).group(0)
+    assert "readonly" in field and 'name="' not in field and "Hệ thống tự cấp số khi hoàn thành" in field
+    assert 'name="decision_date"' in page                                          # the date is still typed
+    people.committee_office.completes("issue_decision", case, step_data("issue_decision"))
+    assert "01-QĐ/ĐU" in office.get(f"/cases/{case}").get_data(as_text=True)

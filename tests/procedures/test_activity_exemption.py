@@ -49,11 +49,10 @@ def test_working_far_needs_the_standing_board_after_a_returned_request(member, p
     people.cell_secretary.completes("cell_resolution", case, RESOLUTION)
     people.standing_board.completes("committee_decide", case, {"committee_decision": "approve",
                                                                "committee_meeting_date": "2026-11-17"})
-    people.committee_office.completes("issue_decision", case, {"decision_number": "140-QĐ/ĐU",
-                                                               "decision_date": "2026-11-18"})
+    people.committee_office.completes("issue_decision", case, {"decision_date": "2026-11-18"})
     view = assert_completed(member, case, uow)
     decision = docx_text(render_case(view, "exemption_decision", COMMUNE_SECRETARY))
-    assert "Số 140-QĐ/ĐU" in decision and "từ ngày 01/01/2027 đến ngày 31/12/2027" in decision
+    assert "Số 01-QĐ/ĐU" in decision and "từ ngày 01/01/2027 đến ngày 31/12/2027" in decision
     assert "TỜ TRÌNH" in docx_text(render_case(view, "exemption_report"))
 
 

@@ -46,7 +46,7 @@ def test_the_paper_admission_runs_through_every_hand_over(people, uow, tmp_path)
     view = assert_completed(people.applicant, case, uow)
     assert [i["months_known"] for i in view.data["introductions"]] == [24, 14]
     decision = render_from_case(view, "admission_decision", COMMUNE_SECRETARY)
-    assert "Số 125-QĐ/ĐU" in docx_text(decision)
+    assert "Số 01-QĐ/ĐU" in docx_text(decision)
     assert "Nguyễn Văn An" in to_pdf_text(tmp_path, "admission_decision", view, decision)
     assert "đề nghị kết nạp" in docx_text(render_from_case(view, "cell_resolution"))
 

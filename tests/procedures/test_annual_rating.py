@@ -15,7 +15,7 @@ RATING = {"cell_meeting_date": "2026-11-12", "cell_full_members": 15, "cell_pres
           "excellent_members": [], "good_members": ["tranthibinh", "phamthidung"], "fulfilled_members": ["levancuong"],
           "not_fulfilled_members": [], "cell_comment": "Các đồng chí hoàn thành nhiệm vụ được giao."}
 DECIDE = {"committee_decision": "approve", "committee_meeting_date": "2026-11-20"}
-ISSUE = {"decision_number": "150-QĐ/ĐU", "decision_date": "2026-11-23"}
+ISSUE = {"decision_date": "2026-11-23"}
 
 
 def review(username: str, rating: str = "good") -> dict:
@@ -47,7 +47,7 @@ def test_members_review_in_parallel_and_the_board_recognises_the_ratings(people,
     decision = render_case(view, "rating_decision", COMMUNE_SECRETARY)
     assert "- Hoàn thành tốt nhiệm vụ (2): Trần Thị Bình, Phạm Thị Dung." in docx_text(decision)
     pdf = pdf_text(tmp_path, {"rating_decision": decision}, view)["rating_decision"]
-    assert "Số 150-QĐ/ĐU" in pdf and "Trần Thị Bình" in pdf
+    assert "Số 01-QĐ/ĐU" in pdf and "Trần Thị Bình" in pdf
 
 
 def test_an_incomplete_list_or_too_many_excellent_members_go_back_to_the_cell(people, uow):

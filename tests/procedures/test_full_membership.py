@@ -39,7 +39,7 @@ def upper_levels(people, case, decide=DECIDE):
     people.party_building_board.completes("appraise", case, {"appraisal": "Hồ sơ đầy đủ, đúng quy trình",
                                                              "proposal": decide["membership_outcome"]})
     people.standing_board.completes("committee_decide", case, decide, pin=PIN)
-    people.committee_office.completes("issue_decision", case, {"decision_number": "212-QĐ/ĐU", "decision_date": "2026-11-24"})
+    people.committee_office.completes("issue_decision", case, {"decision_date": "2026-11-24"})
 
 
 def test_the_probationary_member_is_recognised(member, people, uow, tmp_path):
@@ -55,7 +55,7 @@ def test_the_probationary_member_is_recognised(member, people, uow, tmp_path):
     assert produced == {"full_membership_cell_resolution": True, "full_membership_decision": True}
     decision = render_from_case(view, "full_membership_decision", COMMUNE_SECRETARY)
     text = docx_text(decision)
-    assert "Số 212-QĐ/ĐU" in text and "là đảng viên chính thức kể từ ngày 10/11/2026" in text
+    assert "Số 01-QĐ/ĐU" in text and "là đảng viên chính thức kể từ ngày 10/11/2026" in text
     assert "CÔNG NHẬN ĐẢNG VIÊN CHÍNH THỨC" in to_pdf_text(tmp_path, "full_membership_decision", view, decision).upper()
     assert "đề nghị công nhận" in docx_text(render_from_case(view, "full_membership_cell_resolution"))
 
@@ -129,4 +129,4 @@ def test_asis_comments_are_gathered_one_after_another_on_paper(member, people, u
     upper_levels(people, case)
     people.cell_secretary.completes("announce_decision", case, {"announced_on": "2026-11-25"})
     view = assert_completed(member, case, uow)
-    assert "Số 212-QĐ/ĐU" in docx_text(render_from_case(view, "full_membership_decision"))
+    assert "Số 01-QĐ/ĐU" in docx_text(render_from_case(view, "full_membership_decision"))

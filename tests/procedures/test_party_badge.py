@@ -31,8 +31,7 @@ def upper_levels(people, uow, case, *, signed=True):
                                                            "commune_comment": "Đủ điều kiện"}, **pin)
     Person(uow, "caovanhung").completes("province_appraise", case, {"appraisal_decision": "approve",
                                                                     "appraisal": "Đủ 30 năm tuổi đảng"})
-    Person(uow, "dinhthilien").completes("province_decide", case, {"decision_number": "1520-QĐ/TU",
-                                                                   "decision_date": "2026-11-24"}, **pin)
+    Person(uow, "dinhthilien").completes("province_decide", case, {"decision_date": "2026-11-24"}, **pin)
 
 
 def test_a_thirty_year_badge_is_awarded_on_the_anniversary(member, people, uow, clock, tmp_path):
@@ -117,11 +116,10 @@ def test_asis_the_file_goes_up_on_paper_and_the_badge_comes_down(member, people,
                                                            "commune_comment": "Đủ điều kiện"})
     people.committee_office.completes("send_to_province", case, {"sent_on": "2026-11-06"})
     Person(uow, "caovanhung").completes("province_appraise", case, {"appraisal_decision": "approve", "appraisal": "Đủ điều kiện"})
-    Person(uow, "dinhthilien").completes("province_decide", case, {"decision_number": "1520-QĐ/TU",
-                                                                   "decision_date": "2026-11-20"})
+    Person(uow, "dinhthilien").completes("province_decide", case, {"decision_date": "2026-11-20"})
     Person(uow, "tathingoc").completes("issue_badges", case, {"received_on": "2026-11-23"})
     people.committee_office.completes("receive_badges", case, {"received_on": "2026-11-25"})
     fire_timers_at(uow, clock, AWARD_DAY)
     people.cell_secretary.completes("award_ceremony", case, {"ceremony_date": "2027-02-03"})
     view = assert_completed(member, case, uow)
-    assert "Số 1520-QĐ/TU" in docx_text(render_from_case(view, "badge_decision"))
+    assert "Số 01-QĐ/TU" in docx_text(render_from_case(view, "badge_decision"))

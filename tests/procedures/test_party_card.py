@@ -19,7 +19,7 @@ APPROVE = {"cell_decision": "approve", "good_reason": True, "cell_meeting_date":
 LIST = {"board_decision": "approve", "list_date": "2026-10-26", "database_checked": True,
         "board_comment": "Thông tin khớp cơ sở dữ liệu."}
 DECIDE = {"standing_decision": "approve", "standing_meeting_date": "2026-11-09"}
-ISSUE = {"decision_number": "131-QĐ/ĐU", "decision_date": "2026-11-10"}
+ISSUE = {"decision_date": "2026-11-10"}
 HANDOVER = {"handover_date": "2026-11-18", "card_received": True}
 
 
@@ -44,13 +44,13 @@ def test_a_lost_card_is_reissued_on_line_and_the_documents_render(member, people
                        key=lambda d: d.version)    # signed by the standing board, then numbered and sealed
     assert [(d.version, d.signature_kind) for d in decisions] == [(1, "person"), (2, "seal")]
     _, numbered = documents.open_document(uow, document_id=decisions[1].id, actor=None)
-    assert "Số 131-QĐ/ĐU" in docx_text(numbered)
+    assert "Số 01-QĐ/ĐU" in docx_text(numbered)
 
     listed = docx_text(render_case(view, "card_request_list"))
     assert "DANH SÁCH" in listed and "Mẫu 2A-TĐV" in listed and "012345678901" in listed
     decision = render_case(view, "card_decision", COMMUNE_SECRETARY)
     text = docx_text(decision)
-    assert "Số 131-QĐ/ĐU" in text and "Tân Tiến, ngày 10 tháng 11 năm 2026" in text
+    assert "Số 01-QĐ/ĐU" in text and "Tân Tiến, ngày 10 tháng 11 năm 2026" in text
     assert "Điều 1. Cấp lại thẻ đảng viên cho đồng chí Lê Văn Cường" in text
     pdf = pdf_text(tmp_path, {"card_decision": decision}, view)["card_decision"]
     assert "QUYẾT ĐỊNH" in pdf and "Lê Văn Cường" in pdf

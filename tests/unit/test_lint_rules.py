@@ -164,6 +164,28 @@ def test_a_register_field_must_name_a_register_of_the_catalogue():
                                                                                "format": "ordinal"})}))
 
 
+def test_a_register_field_may_name_a_document_type_of_the_catalogue_for_a_register_that_writes_it():
+    def form(spec) -> dict:
+        return {"forms/step.json": json.dumps({**FORM, "properties": {
+            **FORM["properties"], "decision_number": {"type": "string", "title": "Số quyết định", "x-register": spec}}})}
+
+    xml = around(user_task("x", "Cho số quyết định", "f1", "f2"))
+    parse_bundle(Bundle(main="rules.bpmn", files={"rules.bpmn": xml,
+                                                  **form({"register": "outgoing", "document_type": "Quyết định"})}))
+    [(element, code, params)] = refused(xml, files=form({"register": "outgoing", "document_type": "Quyết đinh"}))
+    assert (element, code) == ("x", "register.unknown_document_type")
+    bundle = Bundle(main="rules.bpmn", files={"rules.bpmn": xml,
+                                              **form({"register": "outgoing", "document_type": "Quyết đinh"})})
+    with pytest.raises(DefinitionInvalid) as caught:
+        parse_bundle(bundle)
+    said = messages.problem_message(caught.value.problems[0])
+    assert "«Quyết đinh»" in said and "Quyết định" in said and "Tờ trình" in said
+    assert [c for _, c, _ in refused(xml, files=form({"register": "incoming", "document_type": "Quyết định"}))] \
+        == ["register.document_type_unused"]
+    assert [c for _, c, _ in refused(xml, files=form({"register": "outgoing", "document_type": 7}))] \
+        == ["register.invalid"]
+
+
 def test_the_titles_of_computed_variables_come_from_a_json_schema_in_the_bundle():
     declared = around(user_task("x", "Xử lý", "f1", "f2")).replace(
         'isExecutable="true">', 'isExecutable="true"><bpmn:extensionElements><spiffworkflow:properties>'

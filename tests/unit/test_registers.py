@@ -29,3 +29,10 @@ def test_an_outgoing_number_needs_a_known_type_and_issuer():
     with pytest.raises(CannotNumber) as missing:
         number_text(REGISTERS["outgoing"], 1, data={"document_type": "Báo cáo"}, unit_level="district")
     assert missing.value.what == "issuer"
+
+
+def test_a_form_that_names_the_document_type_overrides_the_cases():
+    assert number_text(REGISTERS["outgoing"], 1, data={}, unit_level="commune", document_type="Quyết định") \
+        == "01-QĐ/ĐU"
+    assert number_text(REGISTERS["outgoing_secret"], 12, data={"document_type": "Tờ trình"}, unit_level="province",
+                       document_type="Quyết định") == "12-QĐ/TU"
