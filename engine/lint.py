@@ -15,7 +15,7 @@ import jsonschema
 from lxml import etree
 
 from engine import deadlines, scripting
-from engine.conventions import (BPMN, HUMAN_TASKS, NS, element_info, lane_of_nodes, local, parse_assignment,
+from engine.conventions import (LEVELS, BPMN, HUMAN_TASKS, NS, element_info, lane_of_nodes, local, parse_assignment,
                                 properties)
 from engine.errors import Problem, ScriptError
 from engine.retention import parse_retention
@@ -240,7 +240,7 @@ def _check_form(file: str, node: etree._Element, form: str, bundle: "Bundle") ->
         return [Problem(file, line, element, "form.missing_file", {"file": form})]
     schema, findings = _read_form(bundle.files[name])
     if schema is not None:
-        findings = _check_registers(schema)
+        findings = _check_registers(schema) + _check_field_rules(schema)
     return [Problem(name, at, element, code, dict(params)) for at, code, params in findings]
 
 
@@ -277,6 +277,64 @@ def _explain_schema_error(exc: jsonschema.SchemaError) -> tuple[str, dict]:
         **detail, "explained": "form.schema_keyword", "keyword": keyword, "schema_rule": rule,
         "schema_path": "/".join(path[:names[-1]]) or "/", "value": json.dumps(exc.instance, ensure_ascii=False)[:80],
         "expected": ", ".join(map(str, expected)) if isinstance(expected, list) else str(expected)}
+
+
+#: The form keywords that relate two fields (engine/forms.py); ``"today"`` is a bound only for x-not-after.
+FIELD_RULES = ("x-not-more-than", "x-not-after", "x-not-before", "x-more-than-half-of")
+UNIT_RULE_KEYS = {"level", "within", "outside", "not", "contains"}
+
+
+def _check_field_rules(schema: dict) -> list[tuple[int, str, dict]]:
+    """The cross-field keywords and the unit rules of a form name its own fields and known levels: a misspelt
+    name would silently be no rule at all (docs/designer.md, "Form keywords")."""
+    fields = set((schema.get("properties") or {}))
+    parts = [schema, *((part.get("then") or {}) for part in schema.get("allOf") or () if isinstance(part, dict))]
+    problems = []
+    for part in parts:
+        for keyword in FIELD_RULES:
+            pairs = part.get(keyword)
+            if keyword not in part:
+                continue
+            if not isinstance(pairs, dict):
+                problems.append((0, "form.rule_unknown_field", {"keyword": keyword, "field": str(pairs)[:60]}))
+                continue
+            for field, bound in pairs.items():
+                for name in (field, bound):
+                    if name not in fields and not (keyword == "x-not-after" and name == bound == "today"):
+                        problems.append((0, "form.rule_unknown_field", {"keyword": keyword, "field": str(name)[:60]}))
+    for name, prop in (schema.get("properties") or {}).items():
+        if isinstance(prop, dict):
+            problems += [(0, "form.unit_rule_invalid", {"field": name, "detail": detail})
+                         for detail in _unit_rule_problems(prop, fields)]
+    return problems
+
+
+def _unit_rule_problems(prop: dict, fields: set[str]) -> list[str]:
+    wrong = []
+    if "x-unit-level" in prop and prop["x-unit-level"] not in LEVELS:
+        wrong.append(f"x-unit-level: {prop['x-unit-level']}")
+    where = prop.get("x-unit-where")
+    if where is None:
+        return wrong
+    if not isinstance(where, dict):
+        return [*wrong, f"x-unit-where: {str(where)[:40]}"]
+    rules = where
+    if "by" in where:
+        if where["by"] not in fields:
+            wrong.append(f"by: {where['by']}")
+        rules = {key: rule for key, rule in where.items() if key != "by"}
+    else:
+        rules = {"": where}
+    for rule in rules.values():
+        if not isinstance(rule, dict):
+            wrong.append(str(rule)[:40])
+            continue
+        for key, value in rule.items():
+            allowed = {"level": LEVELS, "within": LEVELS, "outside": LEVELS, "not": ("case", *LEVELS)}.get(key)
+            if key not in UNIT_RULE_KEYS or (allowed is not None and value not in allowed) \
+                    or (key == "contains" and value not in fields):
+                wrong.append(f"{key}: {value}")
+    return wrong
 
 
 def _check_registers(schema: dict) -> list[tuple[int, str, dict]]:

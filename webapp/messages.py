@@ -74,6 +74,8 @@ VI: dict[str, str] = {
     "timer.missing_value": "Sự kiện hẹn giờ chưa có giá trị thời gian (timeDuration, timeDate hoặc timeCycle).",
     "access.unknown_policy": "Chính sách tiếp cận «{value}» không hợp lệ: chỉ dùng «unit» hoặc «need_to_know».",
     "deadline.invalid": "Thời hạn «{value}» không đúng dạng ISO 8601 (ví dụ P30D là 30 ngày).",
+    "form.rule_unknown_field": "Quy tắc {keyword} của biểu mẫu nhắc đến trường «{field}» nhưng biểu mẫu không có trường này: sửa tên trường (docs/designer.md, mục «Form keywords»).",
+    "form.unit_rule_invalid": "Trường «{field}» khai báo cấp tổ chức không đúng ở «{detail}»: cấp chỉ có central, province, commune, cell; x-unit-where dùng các khóa level, within, outside, not (thêm case), contains (tên một trường của biểu mẫu) và by (docs/designer.md).",
     "register.unknown": "Trường «{field}» lấy số từ sổ đăng ký «{register}» nhưng danh mục sổ (workflows/registers.py) không có sổ này. Các sổ có: {known}.",
     "register.invalid": "Trường «{field}» khai báo x-register không đúng: dùng trên trường kiểu chuỗi, dạng \"x-register\": \"MÃ_SỔ\" hoặc {{\"register\": \"MÃ_SỔ\", \"format\": \"ordinal\", \"document_type\": \"Quyết định\"}} (các khóa format, document_type không bắt buộc; docs/registers.md).",
     "register.unknown_document_type": "Trường «{field}» cho số theo thể loại văn bản «{document_type}» nhưng danh mục thể loại (workflows/registers.py) không có thể loại này. Các thể loại có: {known}.",

@@ -196,3 +196,30 @@ def test_the_titles_of_computed_variables_come_from_a_json_schema_in_the_bundle(
     parsed = parse_bundle(Bundle(main="rules.bpmn", files={"rules.bpmn": declared, "forms/step.json": json.dumps(FORM),
                                                           "forms/computed.json": json.dumps(computed)}))
     assert parsed[0].meta["data_schema"] == "forms/computed.json"
+
+
+@pytest.mark.parametrize("rules, code", [
+    ({"x-not-after": {"meeting_dat": "today"}}, "form.rule_unknown_field"),          # a misspelt field
+    ({"x-not-before": {"note": "today"}}, "form.rule_unknown_field"),                 # "today" only for x-not-after
+    ({"allOf": [{"if": {"required": ["note"]}, "then": {"x-more-than-half-of": {"note": "votes"}}}]},
+     "form.rule_unknown_field"),
+    ({"properties": {**FORM["properties"], "to": {"type": "string", "x-widget": "unit", "x-unit-level": "ward"}}},
+     "form.unit_rule_invalid"),
+    ({"properties": {**FORM["properties"], "to": {"type": "string", "x-widget": "unit",
+                                                  "x-unit-where": {"within": "comune"}}}}, "form.unit_rule_invalid"),
+    ({"properties": {**FORM["properties"], "to": {"type": "string", "x-widget": "unit",
+                                                  "x-unit-where": {"by": "scope", "internal": {"level": "cell"}}}}},
+     "form.unit_rule_invalid")])
+def test_a_forms_field_rules_name_its_own_fields_and_known_levels(rules, code):
+    form = {"forms/step.json": json.dumps({**FORM, **rules})}
+    assert [c for _, c, _ in refused(around(user_task("x", "Họp", "f1", "f2")), files=form)] == [code]
+
+
+def test_the_procedures_field_rules_are_well_formed():
+    good = {**FORM, "x-not-after": {"note": "today"}, "properties": {
+        **FORM["properties"], "scope": {"type": "string"},
+        "to": {"type": "string", "x-widget": "unit", "x-unit-where": {
+            "by": "scope", "internal": {"level": "cell", "within": "commune", "not": "case"},
+            "other": {"outside": "province", "contains": "scope"}}}}}
+    parse_bundle(Bundle(main="rules.bpmn", files={"rules.bpmn": around(user_task("x", "Họp", "f1", "f2")),
+                                                  "forms/step.json": json.dumps(good)}))
