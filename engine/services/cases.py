@@ -113,10 +113,10 @@ def _start_case(uow: UnitOfWork, *, key: str, unit_code: str, actor: Actor, data
                                role=organisation.role_names(uow).get(missing[0], missing[0]))
         user_data = {k: v for k, v in data.items() if k not in SYSTEM_FIELDS}
         start_schema = parser.form_schema(definition.files, meta.get("start_form"))
-        clean = registers.fill(uow, schema=start_schema, data=user_data, unit_id=unit.id,
-                                 classification=level) \
-            if start_schema is not None else copy.deepcopy(user_data)
-        people_fields.check(uow, start_schema, clean, unit_id=unit.id, actor=actor)
+        clean = people_fields.checked(
+            uow, start_schema, user_data, unit_id=unit.id, actor=actor,
+            fill=lambda: registers.fill(uow, schema=start_schema, data=user_data, unit_id=unit.id, classification=level)
+            if start_schema is not None else copy.deepcopy(user_data))
         access.ensure_named_cleared(uow, meta.get("access"), clean, level, step=meta.get("name") or key)
         number = steps.next_case_number(uow, meta["case_prefix"])
         opening = {**clean, "initiator": actor.username, "case_number": number, "case_unit": unit.code}

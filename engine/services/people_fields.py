@@ -18,6 +18,8 @@ docs/designer.md lists the keywords; the refusals are field errors like any othe
 
 from __future__ import annotations
 
+from typing import Callable
+
 from sqlalchemy import or_, select
 
 from engine.errors import FieldError, InvalidFormData
@@ -43,6 +45,26 @@ def check(uow: UnitOfWork, schema: dict | None, data: dict, *, unit_id: int, act
             errors.extend(_check_unit(uow, name, prop, value, data, unit_id=unit_id))
     if errors:
         raise InvalidFormData(errors)
+
+
+def checked(uow: UnitOfWork, schema: dict | None, data: dict, *, unit_id: int, actor: Actor,
+            fill: Callable[[], dict]) -> dict:
+    """``fill()`` (the form's own rules and its register numbers), then :func:`check` on what it returns.
+    When the form refuses the data, what the organisation refuses of the same data is said too: a person
+    sees every wrong field at once, not one kind after the other.
+
+    :raises InvalidFormData: every wrong field of either kind."""
+    try:
+        clean = fill()
+    except InvalidFormData as refused:
+        try:
+            check(uow, schema, data if isinstance(data, dict) else {}, unit_id=unit_id, actor=actor)
+        except InvalidFormData as also:
+            named = {error.field for error in refused.errors}
+            raise InvalidFormData([*refused.errors, *(e for e in also.errors if e.field not in named)]) from None
+        raise
+    check(uow, schema, clean, unit_id=unit_id, actor=actor)
+    return clean
 
 
 def _widget(prop: dict) -> str | None:

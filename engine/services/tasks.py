@@ -225,11 +225,12 @@ def complete_task(uow: UnitOfWork, *, task_id: str, actor: Actor, data: dict,
             element = definition.element(task.element)
             # A register is kept by the unit the step is given to (the commune's office numbers a cell's
             # admission decision in the commune committee's register); a step given to a person: the case's.
-            clean = registers.fill(uow, schema=definition.task_form(task.element), data=data,
-                                   unit_id=task.unit_id or case.unit_id,
-                                   classification=case.classification, current=case.data,
-                                   cache_key=(definition.sha256, element.get("form")))
-            people_fields.check(uow, definition.task_form(task.element), clean, unit_id=case.unit_id, actor=actor)
+            form = definition.task_form(task.element)
+            clean = people_fields.checked(
+                uow, form, data, unit_id=case.unit_id, actor=actor,
+                fill=lambda: registers.fill(uow, schema=form, data=data, unit_id=task.unit_id or case.unit_id,
+                                            classification=case.classification, current=case.data,
+                                            cache_key=(definition.sha256, element.get("form"))))
             access.ensure_named_cleared(uow, definition.meta.get("access"), clean, case.classification,
                                         step=element.get("title") or task.element)
             if not opened and outputs.needs_pin(element):

@@ -232,3 +232,11 @@ def test_asis_a_late_presentation_must_be_explained(member, people, uow, clock):
     member.completes("present_to_receiving_cell", case, {"handed_on": "2027-01-26"})
     people.other_cell_secretary.completes("receive_and_enrol", case, {"enrolled_on": "2027-01-26"}, pin=PIN)
     assert_completed(member, case, uow)
+
+
+def test_a_wrong_receiving_unit_is_said_together_with_the_forms_other_wrong_fields(member):
+    with pytest.raises(InvalidFormData) as refused:
+        member.opens("transfer_permanent", unit=CELL, data={**{k: v for k, v in START.items() if k != "self_review"},
+                                                             "transfer_scope": "internal", "receiving_unit": "HN-BADINH"})
+    assert {(e.field, e.code) for e in refused.value.errors} == {("self_review", "required"),
+                                                                 ("receiving_unit", "x-unit-level")}
