@@ -246,6 +246,14 @@ def display_names(uow: UnitOfWork, usernames: set[str]) -> dict[str, str]:
                                            .where(User.username.in_(sorted(usernames)))).all())
 
 
+def unit_display_names(uow: UnitOfWork, codes: set[str]) -> dict[str, str]:
+    """unit code -> name for the units shown on a page (one query; not the whole tree)."""
+    if not codes:
+        return {}
+    with uow.reader() as reader:
+        return dict(reader.session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(sorted(codes)))).all())
+
+
 def open_steps_of_my_cases(uow: UnitOfWork, *, actor: Actor, numbers: list[str]) -> dict[str, list[OpenStep]]:
     """The open steps of several cases the actor started (the "my requests" list), in one query."""
     if not numbers:

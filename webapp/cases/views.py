@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from engine.errors import InvalidInput, QuytrinhError
-from engine.services import access_log, attachments, audit, cases, catalogue, documents, progress, search, verification
+from engine.services import access_log, attachments, audit, cases, documents, progress, search, verification
 from engine.views import STATUSES
 from webapp import messages
 from webapp.context import current_actor, int_arg, uow
@@ -42,7 +42,7 @@ def case_context(number: str) -> dict:
     checks = verification.verify_case_signatures(uow(), number) if any(e.signed for e in view.events) else None
     return {"case": view, "progress": state, "titles": titles, "system_labels": SYSTEM_FIELD_LABELS,
             "names": progress.display_names(uow(), people),
-            "unit_names": {u.code: u.name for u in catalogue.list_units(uow())},
+            "unit_names": progress.unit_display_names(uow(), units_in(view.data, titles, view.events)),
             "files": attachments.list_attachments(uow(), number=number, actor=actor),
             "case_documents": documents.list_documents(uow(), number=number, actor=actor),
             "signature_checks": checks.by_seq() if checks else {},
@@ -54,6 +54,13 @@ def people_in_data(data: dict, titles: dict) -> set[str]:
     """The usernames a case's data holds (who opened it, member pickers): pages show them by name."""
     return {name for key, value in data.items() if key == "initiator" or _names_people(titles.get(key))
             for name in (value if isinstance(value, list) else [value]) if isinstance(name, str)}
+
+
+def units_in(data: dict, titles: dict, events=()) -> set[str]:
+    """The unit codes a case page shows: its unit, unit pickers' values, the unit of each step taken."""
+    codes = {value for key, value in data.items()
+             if isinstance(value, str) and (key == "case_unit" or (titles.get(key) and titles[key].widget == "unit"))}
+    return codes | {e.data["unit"] for e in events if isinstance(e.data.get("unit"), str)}
 
 
 def _names_people(info) -> bool:

@@ -11,7 +11,7 @@ from engine.errors import (AssignmentError, InvalidInput, NotFound, QuytrinhErro
                            TaskAlreadyCompleted)
 from engine.services import attachments, cases, catalogue, colleagues, outputs, progress, redaction, tasks
 from webapp import messages, schemaforms
-from webapp.cases.views import people_in_data
+from webapp.cases.views import people_in_data, units_in
 from webapp.templating import SYSTEM_FIELD_LABELS
 from webapp.context import current_actor, int_arg, is_htmx, safe_next, uow
 from webapp.errors import field_errors, status_of
@@ -83,7 +83,7 @@ def _task_page(task_id: str, *, typed=None, errors=None, error: str | None = Non
                            names=_names_of((task.assignee, task.candidate),
                                            people_in_data(case.data, titles) if case else ()),
                            titles=titles, system_labels=SYSTEM_FIELD_LABELS,
-                           unit_names={u.code: u.name for u in catalogue.list_units(uow())} if case else {},
+                           unit_names=progress.unit_display_names(uow(), units_in(case.data, titles)) if case else {},
                            error=error, now=uow().clock.now(), pin_prompt=prompt,
                            pin_problem=messages.message(prompt.problem) if prompt and prompt.problem else None,
                            allowed_types=", ".join(attachments.ALLOWED_EXTENSIONS)), status
