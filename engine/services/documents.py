@@ -59,29 +59,16 @@ class SignerInfo:
 _UNIT_CODE = re.compile(r"[A-Z][A-Z0-9-]{1,39}")
 
 
-def unit_names(uow: UnitOfWork, case_data: dict) -> dict:
-    """For each field of the case naming a unit by its code (a transfer's receiving unit, a residence cell),
-    ``FIELD_name``, ``FIELD_parent_name`` and ``FIELD_place``: documents print names, never codes."""
-    fields = {key: value for key, value in case_data.items() if isinstance(value, str) and _UNIT_CODE.fullmatch(value)}
-    if not fields:
-        return {}
-    units = {u.code: u for u in uow.session.scalars(select(Unit).where(Unit.code.in_(set(fields.values()))))}
-    names = {}
-    for key, code in fields.items():
-        if code in units:
-            named = organisation_for(units[code])
-            names.update({f"{key}_name": named.unit_name, f"{key}_parent_name": named.parent_name,
-                          f"{key}_place": named.place})
-    return names
-
-
 _USERNAME = re.compile(r"[a-z0-9_.-]{3,64}")
 
 
-def names_in(uow: UnitOfWork, case_data: dict) -> dict:
-    """``member_names`` (username → full name) and ``unit_names`` (unit code → name) of every person and unit
-    the case's data names, at any depth (a P11 receipt, a P10 team): the P7–P12 templates print these, never
-    a username or a code (workflows/documents/secrecy.py)."""
+def with_printed_names(uow: UnitOfWork, case_data: dict) -> dict:
+    """The case data as documents read it: names, never usernames or codes (one query for people, one for units).
+
+    Every person and unit the data names, at any depth (a P12 receipt's readers, a P10 team), is in
+    ``member_names`` (username → full name) and ``unit_names`` (code → name), which the P7–P12 templates print
+    (workflows/documents/secrecy.py); a top-level field naming a unit (a transfer's receiving unit, a residence
+    cell) also gets ``FIELD_name``, ``FIELD_parent_name`` and ``FIELD_place``, unless the data has its own."""
     texts: set[str] = set()
 
     def collect(value) -> None:
@@ -99,9 +86,15 @@ def names_in(uow: UnitOfWork, case_data: dict) -> dict:
     codes = sorted(t for t in texts if _UNIT_CODE.fullmatch(t))
     members = dict(uow.session.execute(select(User.username, User.full_name).where(User.username.in_(usernames)))
                    .all()) if usernames else {}
-    units = dict(uow.session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(codes))).all()) \
-        if codes else {}
-    return {"member_names": members, "unit_names": units}
+    units = {u.code: u for u in uow.session.scalars(select(Unit).where(Unit.code.in_(codes)))} if codes else {}
+    fields = {}
+    for key, value in case_data.items():
+        if isinstance(value, str) and value in units:
+            named = organisation_for(units[value])
+            fields.update({f"{key}_name": named.unit_name, f"{key}_parent_name": named.parent_name,
+                           f"{key}_place": named.place})
+    return {**fields, **case_data, "member_names": members,
+            "unit_names": {code: unit.name for code, unit in units.items()}}
 
 
 def organisation_for(unit: Unit) -> templates.Organisation:
@@ -136,7 +129,7 @@ def produce(uow: UnitOfWork, *, case: Case, keys: list[str], element: str, task_
     """
     entries, rows, contents = [], [], {}
     organisation = organisation_for(case.unit)
-    case_data = {**unit_names(uow, case_data), **case_data, **names_in(uow, case_data)}
+    case_data = with_printed_names(uow, case_data)
     for key in keys:
         try:
             kind = templates.document_type(key)

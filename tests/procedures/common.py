@@ -41,7 +41,7 @@ def render_from_case(view, key: str, signer: Signer | None = None, *, uow=None) 
     data = view.data
     if uow is not None:
         with uow.reader() as reader:
-            data = {**documents.unit_names(reader, view.data), **view.data}
+            data = documents.with_printed_names(reader, view.data)
     return render(key, case_data=data, organisation=ORGANISATIONS[view.unit], signer=signer)
 
 
